@@ -1,0 +1,250 @@
+// Command bureau is the control plane of an automation consultancy: one
+// binary serving the web app, the API and the sync scheduler on SQLite.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"bureau/apperr"
+	"bureau/audit"
+	"bureau/auth"
+	"bureau/config"
+	"bureau/policy"
+	"bureau/secret"
+	"bureau/server"
+	"bureau/store"
+	"bureau/tenant"
+)
+
+// version is set at build time: -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `Bureau — the control plane of an automation consultancy.
+
+Usage:
+  bureau serve            run the web app, the API and the scheduler
+  bureau setup [flags]    create the first tenant, account and owner (password on stdin)
+  bureau migrate          apply database migrations and exit
+  bureau audit verify     check every tenant's audit hash chain
+  bureau config           print the effective configuration
+  bureau version          print the version
+  bureau help             this text
+
+Configuration: config.yaml in the working directory (or BUREAU_CONFIG), and
+BUREAU_* environment variables for any key (see config.example.yaml).
+`
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, stderr)
+	case "setup":
+		err = setup(ctx, args, stdin, stdout)
+	case "migrate":
+		err = migrate(ctx, stdout)
+	case "audit":
+		if len(args) == 0 || args[0] != "verify" {
+			fmt.Fprint(stderr, "usage: bureau audit verify\n")
+			return 2
+		}
+		err = auditVerify(ctx, stdout)
+	case "config":
+		var cfg config.Config
+		if cfg, err = config.Load(os.Environ()); err == nil {
+			fmt.Fprint(stdout, cfg.YAML())
+		}
+	case "version", "--version", "-v":
+		fmt.Fprintf(stdout, "bureau %s\n", version)
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "bureau: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "bureau %s: %v\n", cmd, err)
+		return 1
+	}
+	return 0
+}
+
+// openDB loads the configuration, opens the database, checks it and applies
+// pending migrations.
+func openDB(ctx context.Context) (config.Config, *store.DB, error) {
+	cfg, err := config.Load(os.Environ())
+	if err != nil {
+		return cfg, nil, fmt.Errorf("config: %w", err)
+	}
+	db, err := store.Open(ctx, cfg.DatabasePath(), store.Options{Synchronous: cfg.Database.Synchronous, Readers: cfg.Database.Readers})
+	if err != nil {
+		return cfg, nil, err
+	}
+	if err := db.QuickCheck(ctx); err != nil {
+		db.Close()
+		return cfg, nil, fmt.Errorf("%w; restore the latest backup into %s", err, cfg.DataDir)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return cfg, nil, err
+	}
+	return cfg, db, nil
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Log.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func serve(ctx context.Context, logOut io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	cfg, db, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	log := newLogger(cfg, logOut)
+	slog.SetDefault(log)
+	master, err := secret.LoadOrCreateMasterKey(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	pol, err := policy.New()
+	if err != nil {
+		return err
+	}
+	sessions := &auth.Sessions{DB: db, Now: time.Now, Idle: cfg.Session.IdleTimeout, Absolute: cfg.Session.AbsoluteTimeout}
+	authSvc := &auth.Service{DB: db, Hasher: auth.NewHasher(auth.DefaultParams, 0), Limiter: auth.NewLimiter(),
+		Sessions: sessions, Now: time.Now}
+	srv, err := server.New(server.Deps{Config: cfg, DB: db, Policy: pol, Auth: authSvc, Web: webFS(), Log: log,
+		Now: time.Now, CSRFKey: secret.Derive(master, "csrf"), Version: version})
+	if err != nil {
+		return err
+	}
+	go sessions.PurgeExpiredEvery(ctx, 10*time.Minute, log)
+
+	listenErr := make(chan error, 1)
+	go func() { listenErr <- srv.App.Listen(cfg.Listen) }()
+	log.Info("bureau started", "version", version, "listen", cfg.Listen, "base_url", cfg.BaseURL, "data_dir", cfg.DataDir)
+	select {
+	case err := <-listenErr:
+		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "deadline", cfg.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func setup(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("setup", flag.ContinueOnError)
+	var in tenant.SetupInput
+	fs.StringVar(&in.TenantName, "tenant-name", "", "the firm's name (required)")
+	fs.StringVar(&in.TenantSlug, "tenant-slug", "", "the firm's slug (required)")
+	fs.StringVar(&in.OwnerName, "owner-name", "", "the owner's name (required)")
+	fs.StringVar(&in.OwnerEmail, "owner-email", "", "the owner's email (required)")
+	fs.StringVar(&in.AccountName, "account-name", "", "the first client account's name (default: the firm's)")
+	fs.StringVar(&in.AccountSlug, "account-slug", "", "the first client account's slug")
+	passwordStdin := fs.Bool("password-stdin", false, "read the owner's password from the first line of standard input (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !*passwordStdin {
+		return errors.New("--password-stdin is required: pass the owner's password on standard input, never as an argument")
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read password: %w", err)
+	}
+	in.OwnerPassword = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+
+	_, db, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	hasher := auth.NewHasher(auth.DefaultParams, 0)
+	created, err := tenant.Setup(ctx, db, hasher, time.Now(), in, auth.Request{UserAgent: "bureau setup"})
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "Created tenant %q (%s), account %q (%s) and owner %s. Sign in with `bureau serve`.\n",
+		created.TenantName, created.TenantSlug, created.AccountName, created.AccountSlug, created.UserEmail)
+	return nil
+}
+
+// describe spells out a validation error for the terminal.
+func describe(err error) error {
+	var b strings.Builder
+	b.WriteString(err.Error())
+	if e, ok := apperr.As(err); ok {
+		for _, f := range e.Fields {
+			fmt.Fprintf(&b, "\n  %s: %s (%s)", f.Field, f.Message, f.Code)
+		}
+	}
+	return errors.New(b.String())
+}
+
+func migrate(ctx context.Context, stdout io.Writer) error {
+	_, db, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := db.Version(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "database at schema version %d\n", v)
+	return nil
+}
+
+func auditVerify(ctx context.Context, stdout io.Writer) error {
+	_, db, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	checked, problems, err := audit.Verify(ctx, db.R)
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintln(stdout, "BROKEN", p)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%d audit chain(s) broken", len(problems))
+	}
+	fmt.Fprintf(stdout, "audit log intact: %d events verified\n", checked)
+	return nil
+}

@@ -1,0 +1,75 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+)
+
+// Permission markers that are not policy permissions.
+const (
+	Public   = "public"    // anyone, signed in or not
+	SignedIn = "signed_in" // any valid session, with or without a role
+	APIKey   = "api_key"   // an account's ingest key, never a cookie
+)
+
+// Route is one line of the route table.
+type Route struct {
+	Method  string
+	Path    string
+	Perm    string
+	Handler fiber.Handler
+}
+
+// routes is THE route table: every API route, with the permission it needs.
+// A path with :account is resolved inside the active tenant before the
+// permission is checked.
+func (s *Server) routes() []Route {
+	return []Route{
+		{"GET", "/api/v1/setup", Public, s.getSetup},
+		{"POST", "/api/v1/setup", Public, s.postSetup},
+		{"GET", "/api/v1/auth/csrf", Public, s.getCSRF},
+		{"POST", "/api/v1/auth/login", Public, s.login},
+		{"POST", "/api/v1/auth/logout", SignedIn, s.logout},
+		{"GET", "/api/v1/me", SignedIn, s.me},
+
+		{"GET", "/api/v1/accounts", "accounts:list", s.listAccounts},
+		{"GET", "/api/v1/accounts/:account", "account:read", s.getAccount},
+	}
+}
+
+// Routes exposes the table to tests.
+func (s *Server) Routes() []Route { return s.routes() }
+
+func (s *Server) registerRoutes(api fiber.Router) error {
+	seen := map[string]bool{}
+	for _, r := range s.routes() {
+		key := r.Method + " " + r.Path
+		switch {
+		case seen[key]:
+			return fmt.Errorf("route %s is declared twice", key)
+		case r.Perm == "":
+			return fmt.Errorf("route %s declares no permission", key)
+		case r.Perm != Public && r.Perm != SignedIn && r.Perm != APIKey && !s.Policy.Known(r.Perm):
+			return fmt.Errorf("route %s names unknown permission %q", key, r.Perm)
+		case !strings.HasPrefix(r.Path, "/api/"):
+			return fmt.Errorf("route %s is outside /api", key)
+		}
+		seen[key] = true
+		handlers := []fiber.Handler{s.authorize(r)}
+		if r.Path == "/api/v1/setup" && r.Method == "POST" {
+			handlers = append(handlers, s.setupLimiter())
+		}
+		api.Add(r.Method, strings.TrimPrefix(r.Path, "/api"), append(handlers, r.Handler)...)
+	}
+	return nil
+}
+
+// setupLimiter bounds the unauthenticated, Argon2-hashing setup endpoint.
+func (s *Server) setupLimiter() fiber.Handler {
+	return limiter.New(limiter.Config{Max: 20, LimitReached: func(c *fiber.Ctx) error {
+		return rateLimitedErr(60)
+	}})
+}

@@ -1,0 +1,162 @@
+package server
+
+import (
+	"encoding/json"
+
+	"github.com/gofiber/fiber/v2"
+
+	"bureau/apperr"
+	"bureau/auth"
+	"bureau/tenant"
+)
+
+func reqMeta(c *fiber.Ctx) auth.Request {
+	ua := c.Get(fiber.HeaderUserAgent)
+	if len(ua) > 512 {
+		ua = ua[:512]
+	}
+	return auth.Request{IP: c.IP(), UserAgent: ua, RequestID: requestID(c)}
+}
+
+func rateLimitedErr(seconds int) error {
+	e := apperr.New(apperr.KindRateLimited, "rate_limited", "Too many requests. Wait a moment and try again.")
+	e.RetryAfter = seconds
+	return e
+}
+
+type userJSON struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+type tenantJSON struct {
+	ID       string       `json:"id"`
+	Slug     string       `json:"slug"`
+	Name     string       `json:"name"`
+	Plan     string       `json:"plan"`
+	Branding brandingJSON `json:"branding"`
+}
+
+type brandingJSON struct {
+	DisplayName  string `json:"display_name"`
+	Logo         string `json:"logo"`
+	Color        string `json:"color"`
+	SupportEmail string `json:"support_email"`
+}
+
+func (s *Server) getSetup(c *fiber.Ctx) error {
+	needed, err := tenant.Needed(c.UserContext(), s.DB)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"needed": needed})
+}
+
+// postSetup creates the tenant, first account and owner, and signs the owner in.
+func (s *Server) postSetup(c *fiber.Ctx) error {
+	var in tenant.SetupInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	created, err := tenant.Setup(c.UserContext(), s.DB, s.Auth.Hasher, s.Now(), in, reqMeta(c))
+	if err != nil {
+		return err
+	}
+	res, err := s.Auth.StartSession(c.UserContext(), created.UserID, created.TenantID, "password", reqMeta(c))
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, res.Token)
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
+		"tenant":     fiber.Map{"id": created.TenantID, "slug": created.TenantSlug, "name": created.TenantName, "plan": created.Plan},
+		"account":    fiber.Map{"id": created.AccountID, "slug": created.AccountSlug, "name": created.AccountName, "status": "active"},
+		"user":       userJSON{ID: created.UserID, Email: created.UserEmail, Name: created.UserName},
+		"csrf_token": s.csrfToken(res.SessionID),
+	})
+}
+
+// getCSRF returns the token for the current session. Requests without a
+// session need none (the origin check guards them), so they get a token
+// that is only a placeholder.
+func (s *Server) getCSRF(c *fiber.Ctx) error {
+	if p := principalOf(c); p != nil {
+		return c.JSON(fiber.Map{"token": s.csrfToken(p.SessionID)})
+	}
+	return c.JSON(fiber.Map{"token": s.csrfToken("anonymous")})
+}
+
+type loginBody struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Tenant   string `json:"tenant"`
+}
+
+func (s *Server) login(c *fiber.Ctx) error {
+	var in loginBody
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	res, err := s.Auth.Login(c.UserContext(), auth.LoginInput{Email: in.Email, Password: in.Password, Tenant: in.Tenant}, reqMeta(c))
+	if err != nil {
+		s.log.InfoContext(c.UserContext(), "sign-in refused", "code", apperr.CodeOf(err), "ip", c.IP(),
+			"request_id", requestID(c))
+		return err
+	}
+	// A new token on every sign-in; the one the browser had is dead (SES-03).
+	if old := c.Cookies(s.cookieName()); old != "" {
+		if err := s.Auth.Sessions.Delete(c.UserContext(), old); err != nil {
+			return err
+		}
+	}
+	s.setSessionCookie(c, res.Token)
+	p, err := s.Auth.Sessions.Resolve(c.UserContext(), res.Token)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{
+		"user":       userJSON{ID: p.UserID, Email: p.Email, Name: p.Name},
+		"tenant":     tenantOf(p),
+		"csrf_token": s.csrfToken(p.SessionID),
+	})
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	token, _ := c.Locals(localToken).(string)
+	if err := s.Auth.Logout(c.UserContext(), token, principalOf(c), reqMeta(c)); err != nil {
+		return err
+	}
+	s.clearSessionCookie(c)
+	c.Set("Clear-Site-Data", `"cookies", "storage"`)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func tenantOf(p *auth.Principal) tenantJSON {
+	var b brandingJSON
+	_ = json.Unmarshal([]byte(p.Branding), &b) // stored by us; an empty object at worst
+	return tenantJSON{ID: p.TenantID, Slug: p.TenantSlug, Name: p.TenantName, Plan: p.Plan, Branding: b}
+}
+
+// me is who the caller is, in which tenant, with which role and permissions:
+// the web app shows or hides actions from this list.
+func (s *Server) me(c *fiber.Ctx) error {
+	p := principalOf(c)
+	var role, account any
+	if p.Role != "" {
+		role = p.Role
+	}
+	if p.AccountID != "" {
+		account = fiber.Map{"slug": p.AccountSlug, "name": p.AccountName}
+	}
+	perms := s.Policy.Permissions(p.Role)
+	if perms == nil {
+		perms = []string{}
+	}
+	return c.JSON(fiber.Map{
+		"user":        userJSON{ID: p.UserID, Email: p.Email, Name: p.Name},
+		"tenant":      tenantOf(p),
+		"membership":  fiber.Map{"role": role, "account": account},
+		"permissions": perms,
+		"auth_method": p.AuthMethod,
+	})
+}
