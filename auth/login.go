@@ -41,8 +41,8 @@ type LoginInput struct {
 type LoginResult struct {
 	Token     string
 	SessionID string
-	UserID   string
-	TenantID string
+	UserID    string
+	TenantID  string
 }
 
 // ErrInvalidCredentials is the one answer for an unknown email, a wrong

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"bureau/auth"
 	"bureau/store"
 )
 
@@ -336,4 +337,22 @@ func TestPurgeExpiredSessions(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("purged %d, %v", n, err)
 	}
+}
+
+// AUTH-02: signing in with a hash of weaker parameters stores a new one.
+func TestLoginRehashesWeakHash(t *testing.T) {
+	e := newEnv(t)
+	e.setUp()
+	weak := auth.NewHasher(auth.Params{Memory: 512, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 0)
+	h, _ := weak.Hash(ownerPassword)
+	e.exec(`UPDATE users SET password_hash = ? WHERE email = 'ann@northwind.example'`, h)
+	e.login("ann@northwind.example", ownerPassword)
+	var stored string
+	if err := e.db.R.QueryRow(`SELECT password_hash FROM users WHERE email = 'ann@northwind.example'`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stored, "m=1024,t=1") {
+		t.Fatalf("hash not upgraded: %s", stored)
+	}
+	e.login("ann@northwind.example", ownerPassword)
 }

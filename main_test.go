@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (code int, out, errOut string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &o, &e)
+	return code, o.String(), e.String()
+}
+
+// AUTH-11: setup creates exactly the owner it is told to, and refuses a
+// database that is already set up.
+func TestSetupCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("BUREAU_DATA_DIR", dir)
+	t.Chdir(dir)
+	args := []string{"setup", "--tenant-name", "Northwind", "--tenant-slug", "northwind",
+		"--owner-name", "Ann", "--owner-email", "ann@northwind.example", "--password-stdin"}
+
+	if code, _, errOut := runCLI(t, "", args[:len(args)-1]...); code == 0 || !strings.Contains(errOut, "--password-stdin") {
+		t.Fatalf("without --password-stdin: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "short\n", args...); code == 0 || !strings.Contains(errOut, "password_too_short") {
+		t.Fatalf("short password: %d %s", code, errOut)
+	}
+	code, out, errOut := runCLI(t, "violet tractor mirrors seventeen\n", args...)
+	if code != 0 || !strings.Contains(out, "Created tenant") {
+		t.Fatalf("setup: %d %s %s", code, out, errOut)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "bureau.db"))
+	args[4] = "other"
+	code, _, errOut = runCLI(t, "violet tractor mirrors seventeen\n", args...)
+	if code == 0 || !strings.Contains(errOut, "setup_done") {
+		t.Fatalf("second setup: %d %s", code, errOut)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "bureau.db"))
+	if !bytes.Equal(before, after) {
+		t.Error("a refused setup changed the database file")
+	}
+	if code, out, _ := runCLI(t, "", "audit", "verify"); code != 0 || !strings.Contains(out, "3 events verified") {
+		t.Fatalf("audit verify: %d %s", code, out)
+	}
+}
+
+func TestMigrateVersionHelp(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("BUREAU_DATA_DIR", dir)
+	t.Chdir(dir)
+	if code, out, _ := runCLI(t, "", "migrate"); code != 0 || !strings.Contains(out, "schema version 1") {
+		t.Fatalf("migrate: %d %s", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "version"); code != 0 || !strings.HasPrefix(out, "bureau ") {
+		t.Fatalf("version: %d %s", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "help"); code != 0 || !strings.Contains(out, "bureau serve") {
+		t.Fatalf("help: %d %s", code, out)
+	}
+	if code, _, errOut := runCLI(t, "", "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
+		t.Fatalf("unknown: %d %s", code, errOut)
+	}
+	if code, out, _ := runCLI(t, "", "config"); code != 0 || !strings.Contains(out, "data_dir: "+dir) {
+		t.Fatalf("config: %d %s", code, out)
+	}
+}
