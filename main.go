@@ -10,16 +10,19 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 	"time"
 
+	"bureau/account"
 	"bureau/apperr"
 	"bureau/audit"
 	"bureau/auth"
 	"bureau/config"
+	"bureau/license"
 	"bureau/policy"
 	"bureau/secret"
 	"bureau/server"
@@ -38,6 +41,7 @@ Usage:
   bureau migrate          apply database migrations and exit
   bureau audit verify     check every tenant's audit hash chain
   bureau config           print the effective configuration
+  bureau healthcheck      exit 0 when the local server answers /healthz (for containers)
   bureau version          print the version
   bureau help             this text
 
@@ -73,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if cfg, err = config.Load(os.Environ()); err == nil {
 			fmt.Fprint(stdout, cfg.YAML())
 		}
+	case "healthcheck":
+		err = healthcheck(ctx)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "bureau %s\n", version)
 	case "help", "--help", "-h":
@@ -141,7 +147,10 @@ func serve(ctx context.Context, logOut io.Writer) error {
 	sessions := &auth.Sessions{DB: db, Now: time.Now, Idle: cfg.Session.IdleTimeout, Absolute: cfg.Session.AbsoluteTimeout}
 	authSvc := &auth.Service{DB: db, Hasher: auth.NewHasher(auth.DefaultParams, 0), Limiter: auth.NewLimiter(),
 		Sessions: sessions, Now: time.Now}
-	srv, err := server.New(server.Deps{Config: cfg, DB: db, Policy: pol, Auth: authSvc, Web: webFS(), Log: log,
+	accounts := &account.Service{DB: db, Now: time.Now, LicenseKey: license.PublicKey()}
+	tenants := &tenant.Service{DB: db, Now: time.Now, LicenseKey: license.PublicKey()}
+	srv, err := server.New(server.Deps{Config: cfg, DB: db, Policy: pol, Auth: authSvc, Accounts: accounts,
+		Tenants: tenants, Web: webFS(), Log: log,
 		Now: time.Now, CSRFKey: secret.Derive(master, "csrf"), Version: version})
 	if err != nil {
 		return err
@@ -246,5 +255,30 @@ func auditVerify(ctx context.Context, stdout io.Writer) error {
 		return fmt.Errorf("%d audit chain(s) broken", len(problems))
 	}
 	fmt.Fprintf(stdout, "audit log intact: %d events verified\n", checked)
+	return nil
+}
+
+// healthcheck asks the local server's /healthz, for container runtimes that
+// have no curl.
+func healthcheck(ctx context.Context) error {
+	cfg, err := config.Load(os.Environ())
+	if err != nil {
+		return err
+	}
+	_, port, _ := strings.Cut(cfg.Listen, ":")
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+port+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthz answered %s", res.Status)
+	}
 	return nil
 }

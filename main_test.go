@@ -54,7 +54,7 @@ func TestMigrateVersionHelp(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("BUREAU_DATA_DIR", dir)
 	t.Chdir(dir)
-	if code, out, _ := runCLI(t, "", "migrate"); code != 0 || !strings.Contains(out, "schema version 1") {
+	if code, out, _ := runCLI(t, "", "migrate"); code != 0 || !strings.Contains(out, "schema version 2") {
 		t.Fatalf("migrate: %d %s", code, out)
 	}
 	if code, out, _ := runCLI(t, "", "version"); code != 0 || !strings.HasPrefix(out, "bureau ") {

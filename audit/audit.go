@@ -181,3 +181,20 @@ func Verify(ctx context.Context, db *sql.DB) (checked int, problems []Problem, e
 	}
 	return checked, problems, rows.Err()
 }
+
+// Actor is who makes a change and from where; handlers build it once.
+type Actor struct {
+	Kind      string
+	ID        string
+	Email     string
+	IP        string
+	UserAgent string
+	RequestID string
+}
+
+// Event starts an event by this actor.
+func (a Actor) Event(tenantID, accountID, action, targetType, targetID string, details map[string]any, now time.Time) Event {
+	return Event{TenantID: tenantID, AccountID: accountID, ActorKind: a.Kind, ActorID: a.ID, ActorEmail: a.Email,
+		Action: action, TargetType: targetType, TargetID: targetID, IP: a.IP, UserAgent: a.UserAgent,
+		RequestID: a.RequestID, Details: details, Time: now}
+}

@@ -18,23 +18,27 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"bureau/account"
 	"bureau/auth"
 	"bureau/config"
 	"bureau/policy"
 	"bureau/store"
+	"bureau/tenant"
 )
 
 // Deps is everything the server needs, passed in explicitly.
 type Deps struct {
-	Config  config.Config
-	DB      *store.DB
-	Policy  *policy.Policy
-	Auth    *auth.Service
-	Web     fs.FS // the built web app; nil serves a note to build it
-	Log     *slog.Logger
-	Now     func() time.Time
-	CSRFKey []byte
-	Version string
+	Config   config.Config
+	DB       *store.DB
+	Policy   *policy.Policy
+	Auth     *auth.Service
+	Accounts *account.Service
+	Tenants  *tenant.Service
+	Web      fs.FS // the built web app; nil serves a note to build it
+	Log      *slog.Logger
+	Now      func() time.Time
+	CSRFKey  []byte
+	Version  string
 }
 
 // Server is the HTTP server.

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -15,12 +16,16 @@ import (
 	"testing/fstest"
 	"time"
 
+	"bureau/account"
 	"bureau/auth"
 	"bureau/config"
 	"bureau/policy"
 	"bureau/store"
 	"bureau/tenant"
 )
+
+// testLicenseKey signs the licenses tests upload; the server trusts it.
+var testLicenseKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
 
 // cheapParams keep tests fast; TestPasswordHashParams checks the real ones.
 var cheapParams = auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
@@ -88,7 +93,9 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		"assets/app-1a2b3c.js": {Data: []byte("console.log('bureau')")},
 		"favicon.svg":          {Data: []byte("<svg/>")},
 	}
-	srv, err := New(Deps{Config: cfg, DB: db, Policy: pol, Auth: svc, Web: web, Now: clk.Now,
+	accounts := &account.Service{DB: db, Now: clk.Now, LicenseKey: testLicenseKey.Public().(ed25519.PublicKey)}
+	tenants := &tenant.Service{DB: db, Now: clk.Now, LicenseKey: testLicenseKey.Public().(ed25519.PublicKey)}
+	srv, err := New(Deps{Config: cfg, DB: db, Policy: pol, Auth: svc, Accounts: accounts, Tenants: tenants, Web: web, Now: clk.Now,
 		Log: slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil)), CSRFKey: []byte("test-csrf-key-0123456789abcdef!!")})
 	if err != nil {
 		t.Fatal(err)

@@ -35,8 +35,21 @@ func (s *Server) routes() []Route {
 		{"POST", "/api/v1/auth/logout", SignedIn, s.logout},
 		{"GET", "/api/v1/me", SignedIn, s.me},
 
+		{"GET", "/api/v1/tenant", "tenant:read", s.getTenant},
+		{"GET", "/api/v1/tenant/license", "tenant:license", s.getLicense},
+		{"PUT", "/api/v1/tenant/license", "tenant:license", s.putLicense},
+		{"GET", "/api/v1/tenant/usage", "tenant:usage", s.getUsage},
+
 		{"GET", "/api/v1/accounts", "accounts:list", s.listAccounts},
+		{"POST", "/api/v1/accounts", "accounts:create", s.createAccount},
+		{"GET", "/api/v1/accounts/slug-availability", "accounts:create", s.slugAvailability},
 		{"GET", "/api/v1/accounts/:account", "account:read", s.getAccount},
+		{"PATCH", "/api/v1/accounts/:account", "account:update", s.patchAccount},
+		{"DELETE", "/api/v1/accounts/:account", "account:lifecycle", s.deleteAccount},
+		{"POST", "/api/v1/accounts/:account/deactivate", "account:lifecycle", s.deactivateAccount},
+		{"POST", "/api/v1/accounts/:account/reactivate", "account:lifecycle", s.reactivateAccount},
+		{"GET", "/api/v1/accounts/:account/settings", "settings:read", s.getSettings},
+		{"PATCH", "/api/v1/accounts/:account/settings", "settings:update", s.patchSettings},
 	}
 }
 

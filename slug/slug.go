@@ -18,7 +18,7 @@ var Reserved = []string{
 	"dashboard", "docs", "favicon-ico", "health", "healthz", "help", "home", "invitations", "invite",
 	"license", "login", "logout", "me", "metrics", "new", "outbox", "overview", "portal", "profile",
 	"projects", "r", "readyz", "register", "reports", "reset", "settings", "setup", "signin",
-	"signout", "sso", "staff", "static", "static-files", "status", "support", "system", "tenant",
+	"signout", "slug-availability", "sso", "staff", "static", "static-files", "status", "support", "system", "tenant",
 	"tenants", "usage",
 }
 
