@@ -38,6 +38,7 @@ const usage = `Bureau — the control plane of an automation consultancy.
 Usage:
   bureau serve            run the web app, the API and the scheduler
   bureau setup [flags]    create the first tenant, account and owner (password on stdin)
+  bureau tenant create    add a further tenant (firm) with its owner; see --help
   bureau migrate          apply database migrations and exit
   bureau audit verify     check every tenant's audit hash chain
   bureau config           print the effective configuration
@@ -64,6 +65,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = serve(ctx, stderr)
 	case "setup":
 		err = setup(ctx, args, stdin, stdout)
+	case "tenant":
+		if len(args) == 0 || args[0] != "create" {
+			fmt.Fprint(stderr, "usage: bureau tenant create --name N --slug S --plan P --owner-email E --owner-name N --owner-password-stdin\n")
+			return 2
+		}
+		err = tenantCreate(ctx, args[1:], stdin, stdout)
 	case "migrate":
 		err = migrate(ctx, stdout)
 	case "audit":
@@ -209,6 +216,47 @@ func setup(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 	}
 	fmt.Fprintf(stdout, "Created tenant %q (%s), account %q (%s) and owner %s. Sign in with `bureau serve`.\n",
 		created.TenantName, created.TenantSlug, created.AccountName, created.AccountSlug, created.UserEmail)
+	return nil
+}
+
+func tenantCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("tenant create", flag.ContinueOnError)
+	var in tenant.CreateInput
+	fs.StringVar(&in.Name, "name", "", "the firm's name (required)")
+	fs.StringVar(&in.Slug, "slug", "", "the firm's slug, unique in this installation (required)")
+	fs.StringVar(&in.Plan, "plan", "trial", "trial | starter | growth | scale | consulting")
+	licenseFile := fs.String("license-file", "", "a signed license file; its plan wins")
+	fs.StringVar(&in.OwnerName, "owner-name", "", "the owner's name (required)")
+	fs.StringVar(&in.OwnerEmail, "owner-email", "", "the owner's email (required)")
+	passwordStdin := fs.Bool("owner-password-stdin", false, "read the owner's password from standard input (required for a new person)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *passwordStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read password: %w", err)
+		}
+		in.OwnerPassword = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+	}
+	if *licenseFile != "" {
+		raw, err := os.ReadFile(*licenseFile)
+		if err != nil {
+			return err
+		}
+		in.License = string(raw)
+	}
+	_, db, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	created, err := tenant.Create(ctx, db, auth.NewHasher(auth.DefaultParams, 0), time.Now(), license.PublicKey(), in)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "Created tenant %q (%s) on the %s plan; owner %s.\n", created.TenantName, created.TenantSlug,
+		created.Plan, created.UserEmail)
 	return nil
 }
 

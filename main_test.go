@@ -70,3 +70,28 @@ func TestMigrateVersionHelp(t *testing.T) {
 		t.Fatalf("config: %d %s", code, out)
 	}
 }
+
+func TestTenantCreateCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("BUREAU_DATA_DIR", dir)
+	t.Chdir(dir)
+	pw := "violet tractor mirrors seventeen\n"
+	if code, _, errOut := runCLI(t, pw, "setup", "--tenant-name", "Northwind", "--tenant-slug", "northwind",
+		"--owner-name", "Ann", "--owner-email", "ann@northwind.example", "--account-name", "Acme", "--account-slug", "acme",
+		"--password-stdin"); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, errOut := runCLI(t, pw, "tenant", "create", "--name", "Southwind", "--slug", "southwind", "--plan", "growth",
+		"--owner-name", "Sam", "--owner-email", "sam@southwind.example", "--owner-password-stdin")
+	if code != 0 || !strings.Contains(out, "growth plan") {
+		t.Fatalf("tenant create: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, pw, "tenant", "create", "--name", "Again", "--slug", "southwind",
+		"--owner-name", "X", "--owner-email", "x@x.example", "--owner-password-stdin"); code == 0 || !strings.Contains(errOut, "slug_taken") {
+		t.Fatalf("duplicate tenant slug: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, pw, "tenant", "create", "--name", "P", "--slug", "plan-x", "--plan", "platinum",
+		"--owner-name", "X", "--owner-email", "x@x.example", "--owner-password-stdin"); code == 0 || !strings.Contains(errOut, "plan_invalid") {
+		t.Fatalf("unknown plan: %d %s", code, errOut)
+	}
+}

@@ -160,18 +160,22 @@ func createTenant(ctx context.Context, tx *sql.Tx, c Created, passwordHash strin
 	if err != nil {
 		return fmt.Errorf("insert tenant: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO accounts (id, tenant_id, slug, name, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, c.AccountID, c.TenantID, c.AccountSlug, c.AccountName, ts, ts); err != nil {
-		return fmt.Errorf("insert account: %w", err)
+	if c.AccountID != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO accounts (id, tenant_id, slug, name, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, c.AccountID, c.TenantID, c.AccountSlug, c.AccountName, ts, ts); err != nil {
+			return fmt.Errorf("insert account: %w", err)
+		}
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, c.UserID, c.UserEmail, c.UserName, passwordHash, ts, ts)
+	var existing bool
 	if store.IsUnique(err) {
 		// Only `bureau tenant create` can meet an existing person: they join
 		// as owner without their password being replaced.
 		if err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE email = ?`, c.UserEmail).Scan(&c.UserID); err != nil {
 			return fmt.Errorf("find owner: %w", err)
 		}
+		existing = true
 	} else if err != nil {
 		return fmt.Errorf("insert owner: %w", err)
 	}
@@ -179,14 +183,14 @@ func createTenant(ctx context.Context, tx *sql.Tx, c Created, passwordHash strin
 		VALUES (?, ?, ?, NULL, 'tenant_admin', ?, ?)`, store.NewID(), c.TenantID, c.UserID, ts, ts); err != nil {
 		return fmt.Errorf("insert owner membership: %w", err)
 	}
-	events := []audit.Event{
-		{Action: "tenant.create", TargetType: "tenant", TargetID: c.TenantID,
-			Details: map[string]any{"name": c.TenantName, "slug": c.TenantSlug, "plan": c.Plan}},
-		{Action: "account.create", AccountID: c.AccountID, TargetType: "account", TargetID: c.AccountID,
-			Details: map[string]any{"name": c.AccountName, "slug": c.AccountSlug}},
-		{Action: "staff.add", TargetType: "user", TargetID: c.UserID,
-			Details: map[string]any{"email": c.UserEmail, "role": "tenant_admin"}},
+	events := []audit.Event{{Action: "tenant.create", TargetType: "tenant", TargetID: c.TenantID,
+		Details: map[string]any{"name": c.TenantName, "slug": c.TenantSlug, "plan": c.Plan}}}
+	if c.AccountID != "" {
+		events = append(events, audit.Event{Action: "account.create", AccountID: c.AccountID, TargetType: "account",
+			TargetID: c.AccountID, Details: map[string]any{"name": c.AccountName, "slug": c.AccountSlug}})
 	}
+	events = append(events, audit.Event{Action: "staff.add", TargetType: "user", TargetID: c.UserID,
+		Details: map[string]any{"email": c.UserEmail, "role": "tenant_admin", "existing_user": existing}})
 	for _, ev := range events {
 		ev.TenantID, ev.Time = c.TenantID, now
 		ev.ActorKind, ev.ActorID, ev.ActorEmail = actor.ActorKind, actor.ActorID, actor.ActorEmail

@@ -1,0 +1,97 @@
+package tenant
+
+import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"strings"
+	"time"
+
+	"bureau/apperr"
+	"bureau/audit"
+	"bureau/auth"
+	"bureau/license"
+	"bureau/slug"
+	"bureau/store"
+)
+
+// CreateInput is `bureau tenant create`: a further firm on an installation
+// that hosts several. Its operator may set any plan.
+type CreateInput struct {
+	Name          string
+	Slug          string
+	Plan          string
+	License       string // optional signed license text
+	OwnerName     string
+	OwnerEmail    string
+	OwnerPassword string
+}
+
+// Create adds a tenant with its owner (Tenant Admin) and no accounts yet.
+// An owner whose email already exists joins with their current password.
+func Create(ctx context.Context, db *store.DB, hasher *auth.Hasher, now time.Time, pub ed25519.PublicKey, in CreateInput) (Created, error) {
+	var errs apperr.Fields
+	var c Created
+	var fe *apperr.FieldError
+	add := func(fe *apperr.FieldError) {
+		if fe != nil {
+			errs = append(errs, *fe)
+		}
+	}
+	c.TenantName, fe = slug.ValidName("name", in.Name)
+	add(fe)
+	c.TenantSlug = in.Slug
+	add(slug.Validate("slug", in.Slug))
+	c.UserName, fe = slug.ValidName("owner_name", in.OwnerName)
+	add(fe)
+	c.UserEmail, fe = ValidEmail("owner_email", in.OwnerEmail)
+	add(fe)
+	c.Plan = in.Plan
+	if c.Plan == "" {
+		c.Plan = "trial"
+	}
+	if _, ok := license.Plans[c.Plan]; !ok {
+		errs.Add("plan", "plan_invalid", "Choose trial, starter, growth, scale or consulting.")
+	}
+	if in.License != "" {
+		l, err := license.Verify(in.License, pub)
+		switch {
+		case err != nil:
+			errs.Add("license", "license_invalid", "This license could not be verified.")
+		case l.Tenant != in.Slug:
+			errs.Add("license", "license_wrong_tenant", "This license was issued for “"+l.Tenant+"”.")
+		default:
+			c.Plan = l.Plan
+		}
+	}
+	var exists int
+	if err := db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email = ?`, c.UserEmail).Scan(&exists); err != nil {
+		return c, err
+	}
+	if exists == 0 {
+		local, _, _ := strings.Cut(c.UserEmail, "@")
+		add(auth.CheckPassword("owner_password", in.OwnerPassword, c.TenantName, c.TenantSlug, c.UserName, local))
+	}
+	if err := errs.Err(); err != nil {
+		return c, err
+	}
+	hash := ""
+	if exists == 0 {
+		var err error
+		if hash, err = hasher.Hash(in.OwnerPassword); err != nil {
+			return c, err
+		}
+	}
+	c.TenantID, c.UserID = store.NewID(), store.NewID()
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		if err := createTenant(ctx, tx, c, hash, now, audit.Event{ActorKind: audit.ActorCLI}); err != nil {
+			return err
+		}
+		if in.License == "" {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE tenants SET license = ? WHERE id = ?`, strings.TrimSpace(in.License)+"\n", c.TenantID)
+		return err
+	})
+	return c, err
+}
