@@ -87,7 +87,7 @@ func New(d Deps) (*Server, error) {
 	s.App.Get("/readyz", s.readyz)
 
 	api := s.App.Group("/api", s.apiHeaders, s.checkOrigin, s.checkContentType, s.loadPrincipal, s.checkCSRFToken)
-	if err := s.registerRoutes(api); err != nil {
+	if err := s.register(api, s.routes()); err != nil {
 		return nil, err
 	}
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound }) // /api/* is never HTML

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -70,8 +71,20 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	return newEnvFrom(t, nil, cfg)
+}
+
+// newEnvFrom starts a server on a copy of the database file image (nil: a
+// new database).
+func newEnvFrom(t *testing.T, image []byte, cfg config.Config) *env {
+	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "bureau.db")
+	if image != nil {
+		if err := os.WriteFile(path, image, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	db, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		t.Fatal(err)

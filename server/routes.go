@@ -56,9 +56,11 @@ func (s *Server) routes() []Route {
 // Routes exposes the table to tests.
 func (s *Server) Routes() []Route { return s.routes() }
 
-func (s *Server) registerRoutes(api fiber.Router) error {
+// register adds routes to api behind the authorization gate. It refuses a
+// route without a permission, with an unknown one, or declared twice.
+func (s *Server) register(api fiber.Router, routes []Route) error {
 	seen := map[string]bool{}
-	for _, r := range s.routes() {
+	for _, r := range routes {
 		key := r.Method + " " + r.Path
 		switch {
 		case seen[key]:
@@ -74,6 +76,9 @@ func (s *Server) registerRoutes(api fiber.Router) error {
 		handlers := []fiber.Handler{s.authorize(r)}
 		if r.Path == "/api/v1/setup" && r.Method == "POST" {
 			handlers = append(handlers, s.setupLimiter())
+		}
+		if r.Handler == nil {
+			return fmt.Errorf("route %s has no handler", key)
 		}
 		api.Add(r.Method, strings.TrimPrefix(r.Path, "/api"), append(handlers, r.Handler)...)
 	}

@@ -57,14 +57,14 @@ func ErrSetupDone() error {
 // tenant exists; the check runs inside the write transaction, so two
 // concurrent setups cannot both succeed.
 func Setup(ctx context.Context, db *store.DB, hasher *auth.Hasher, now time.Time, in SetupInput, req auth.Request) (Created, error) {
-	c, err := validateSetup(&in)
-	if err != nil {
-		return Created{}, err
-	}
 	if needed, err := Needed(ctx, db); err != nil {
 		return Created{}, err
 	} else if !needed {
 		return Created{}, ErrSetupDone()
+	}
+	c, err := validateSetup(&in)
+	if err != nil {
+		return Created{}, err
 	}
 	hash, err := hasher.Hash(in.OwnerPassword)
 	if err != nil {
