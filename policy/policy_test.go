@@ -79,3 +79,21 @@ func TestStaffHoldEverythingAccountAdminsHold(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkPolicyAllowed(b *testing.B) {
+	p, _ := New()
+	for b.Loop() {
+		if !p.Allowed("consultant", "members:manage") {
+			b.Fatal("denied")
+		}
+	}
+}
+
+func BenchmarkPolicyDenied(b *testing.B) {
+	p, _ := New()
+	for b.Loop() {
+		if p.Allowed("client", "members:manage") {
+			b.Fatal("allowed")
+		}
+	}
+}
