@@ -246,7 +246,7 @@ func TestUndeclaredPermissionFailsAtStart(t *testing.T) {
 	e := newEnv(t)
 	for _, perm := range []string{"", "accounts:craete"} {
 		s := &Server{Deps: e.srv.Deps, App: e.srv.App}
-		routes := []Route{{"GET", "/api/v1/typo", perm, s.getTenant}}
+		routes := []Route{{"GET", "/api/v1/typo", perm, s.getTenant, ""}}
 		if err := s.register(e.srv.App.Group("/api"), routes); err == nil {
 			t.Errorf("permission %q accepted", perm)
 		}

@@ -221,3 +221,28 @@ func TestUnauthenticatedAPI(t *testing.T) {
 		}
 	}
 }
+
+// The served OpenAPI document lists exactly the routes of routes.go.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	e := newEnv(t)
+	doc := e.client().do("GET", "/api/v1/openapi.json", nil).json(t)
+	if doc["openapi"] != "3.1.0" {
+		t.Fatalf("openapi %v", doc["openapi"])
+	}
+	paths := doc["paths"].(map[string]any)
+	n := 0
+	for _, item := range paths {
+		n += len(item.(map[string]any))
+	}
+	routes := e.srv.Routes()
+	if n != len(routes) {
+		t.Fatalf("document has %d operations, routes.go %d", n, len(routes))
+	}
+	for _, r := range routes {
+		p := strings.ReplaceAll(r.Path, ":account", "{account}")
+		op, ok := paths[p].(map[string]any)[strings.ToLower(r.Method)].(map[string]any)
+		if !ok || op["x-permission"] != r.Perm || op["summary"] == "" {
+			t.Errorf("%s %s: %v", r.Method, r.Path, op)
+		}
+	}
+}

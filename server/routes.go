@@ -21,6 +21,7 @@ type Route struct {
 	Path    string
 	Perm    string
 	Handler fiber.Handler
+	Summary string // one line for the OpenAPI document
 }
 
 // routes is THE route table: every API route, with the permission it needs.
@@ -28,28 +29,29 @@ type Route struct {
 // permission is checked.
 func (s *Server) routes() []Route {
 	return []Route{
-		{"GET", "/api/v1/setup", Public, s.getSetup},
-		{"POST", "/api/v1/setup", Public, s.postSetup},
-		{"GET", "/api/v1/auth/csrf", Public, s.getCSRF},
-		{"POST", "/api/v1/auth/login", Public, s.login},
-		{"POST", "/api/v1/auth/logout", SignedIn, s.logout},
-		{"GET", "/api/v1/me", SignedIn, s.me},
+		{"GET", "/api/v1/setup", Public, s.getSetup, "Whether the installation still needs setup"},
+		{"POST", "/api/v1/setup", Public, s.postSetup, "Create the first tenant, account and owner; signs the owner in"},
+		{"GET", "/api/v1/auth/csrf", Public, s.getCSRF, "The CSRF token for the current session"},
+		{"POST", "/api/v1/auth/login", Public, s.login, "Sign in with email and password"},
+		{"POST", "/api/v1/auth/logout", SignedIn, s.logout, "Sign out of this session"},
+		{"GET", "/api/v1/me", SignedIn, s.me, "The caller: user, tenant, membership and permissions"},
+		{"GET", "/api/v1/openapi.json", Public, s.openAPI, "This document"},
 
-		{"GET", "/api/v1/tenant", "tenant:read", s.getTenant},
-		{"GET", "/api/v1/tenant/license", "tenant:license", s.getLicense},
-		{"PUT", "/api/v1/tenant/license", "tenant:license", s.putLicense},
-		{"GET", "/api/v1/tenant/usage", "tenant:usage", s.getUsage},
+		{"GET", "/api/v1/tenant", "tenant:read", s.getTenant, "The active tenant"},
+		{"GET", "/api/v1/tenant/license", "tenant:license", s.getLicense, "The license and the effective plan"},
+		{"PUT", "/api/v1/tenant/license", "tenant:license", s.putLicense, "Upload a signed license"},
+		{"GET", "/api/v1/tenant/usage", "tenant:usage", s.getUsage, "Accounts, people and storage against the plan"},
 
-		{"GET", "/api/v1/accounts", "accounts:list", s.listAccounts},
-		{"POST", "/api/v1/accounts", "accounts:create", s.createAccount},
-		{"GET", "/api/v1/accounts/slug-availability", "accounts:create", s.slugAvailability},
-		{"GET", "/api/v1/accounts/:account", "account:read", s.getAccount},
-		{"PATCH", "/api/v1/accounts/:account", "account:update", s.patchAccount},
-		{"DELETE", "/api/v1/accounts/:account", "account:lifecycle", s.deleteAccount},
-		{"POST", "/api/v1/accounts/:account/deactivate", "account:lifecycle", s.deactivateAccount},
-		{"POST", "/api/v1/accounts/:account/reactivate", "account:lifecycle", s.reactivateAccount},
-		{"GET", "/api/v1/accounts/:account/settings", "settings:read", s.getSettings},
-		{"PATCH", "/api/v1/accounts/:account/settings", "settings:update", s.patchSettings},
+		{"GET", "/api/v1/accounts", "accounts:list", s.listAccounts, "Client accounts with counts (staff: all; others: their own)"},
+		{"POST", "/api/v1/accounts", "accounts:create", s.createAccount, "Create a client account"},
+		{"GET", "/api/v1/accounts/slug-availability", "accounts:create", s.slugAvailability, "Whether a slug can be used for a new account"},
+		{"GET", "/api/v1/accounts/:account", "account:read", s.getAccount, "One client account"},
+		{"PATCH", "/api/v1/accounts/:account", "account:update", s.patchAccount, "Rename (Tenant Admin) or change contact, external reference and notes"},
+		{"DELETE", "/api/v1/accounts/:account", "account:lifecycle", s.deleteAccount, "Delete a deactivated account, confirmed by its exact name"},
+		{"POST", "/api/v1/accounts/:account/deactivate", "account:lifecycle", s.deactivateAccount, "Deactivate: members lose access, history is kept"},
+		{"POST", "/api/v1/accounts/:account/reactivate", "account:lifecycle", s.reactivateAccount, "Reactivate, within the plan limit"},
+		{"GET", "/api/v1/accounts/:account/settings", "settings:read", s.getSettings, "Account settings"},
+		{"PATCH", "/api/v1/accounts/:account/settings", "settings:update", s.patchSettings, "Change account settings"},
 	}
 }
 
