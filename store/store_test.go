@@ -128,3 +128,44 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		t.Fatalf("pending=%v err=%v", pending, err)
 	}
 }
+
+// ISO-07: every table but a short allowlist carries a NOT NULL tenant_id or
+// account_id with a foreign key, so no row can float outside a tenant.
+func TestEveryTableHasScopeKey(t *testing.T) {
+	db := open(t)
+	unscoped := map[string]string{
+		"tenants":          "the root of scope",
+		"users":            "people are global; memberships scope them",
+		"goose_db_version": "migration bookkeeping",
+	}
+	rows, err := db.R.Query(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		_ = rows.Scan(&name)
+		tables = append(tables, name)
+	}
+	rows.Close()
+	for _, table := range tables {
+		if _, ok := unscoped[table]; ok {
+			continue
+		}
+		scoped := false
+		for _, col := range []string{"tenant_id", "account_id"} {
+			var notNull int
+			err := db.R.QueryRow(`SELECT "notnull" FROM pragma_table_info(?) WHERE name = ?`, table, col).Scan(&notNull)
+			if err != nil || notNull != 1 {
+				continue
+			}
+			var fks int
+			_ = db.R.QueryRow(`SELECT COUNT(*) FROM pragma_foreign_key_list(?) WHERE "from" = ?`, table, col).Scan(&fks)
+			scoped = scoped || fks > 0
+		}
+		if !scoped {
+			t.Errorf("table %s has no NOT NULL tenant_id/account_id with a foreign key", table)
+		}
+	}
+}
