@@ -68,7 +68,9 @@ type loginUser struct {
 // Login checks the password and starts a session.
 func (s *Service) Login(ctx context.Context, in LoginInput, req Request) (LoginResult, error) {
 	email := strings.ToLower(strings.TrimSpace(in.Email))
-	if ok, wait := s.Limiter.Allow(email+"|"+in.Tenant, req.IP, s.Now()); !ok {
+	// The password belongs to the person, not the tenant: one counter per
+	// email, so naming another tenant buys no fresh attempts.
+	if ok, wait := s.Limiter.Allow(email, req.IP, s.Now()); !ok {
 		return LoginResult{}, rateLimited(wait)
 	}
 	if len(in.Password) > MaxPasswordBytes || email == "" {
@@ -121,7 +123,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput, req Request) (LoginR
 	if err != nil {
 		return LoginResult{}, err
 	}
-	s.Limiter.Reset(email + "|" + in.Tenant)
+	s.Limiter.Reset(email)
 	return res, nil
 }
 

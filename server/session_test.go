@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"context"
 	"os"
 	"strconv"
@@ -355,4 +356,18 @@ func TestLoginRehashesWeakHash(t *testing.T) {
 		t.Fatalf("hash not upgraded: %s", stored)
 	}
 	e.login("ann@northwind.example", ownerPassword)
+}
+
+// Naming a tenant in the login body does not reset the email's counter.
+func TestLoginLimitIgnoresTenantField(t *testing.T) {
+	e := newEnv(t)
+	e.setUp()
+	c := e.client()
+	for i := 0; i < 5; i++ {
+		c.do("POST", "/api/v1/auth/login", map[string]string{"email": "ann@northwind.example", "password": "wrong wrong wrong wrong", "tenant": fmt.Sprint("t", i)})
+	}
+	r := c.do("POST", "/api/v1/auth/login", map[string]string{"email": "ann@northwind.example", "password": ownerPassword, "tenant": "northwind"})
+	if r.StatusCode != 429 {
+		t.Fatalf("after 5 failures across tenant names: %d", r.StatusCode)
+	}
 }
