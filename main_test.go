@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func runCLI(t *testing.T, stdin string, args ...string) (code int, out, errOut string) {
@@ -94,4 +99,59 @@ func TestTenantCreateCommand(t *testing.T) {
 		"--owner-name", "X", "--owner-email", "x@x.example", "--owner-password-stdin"); code == 0 || !strings.Contains(errOut, "plan_invalid") {
 		t.Fatalf("unknown plan: %d %s", code, errOut)
 	}
+}
+
+// The server answers, and on shutdown it drains and returns cleanly (LIFE-01).
+func TestServeStartsAndStopsGracefully(t *testing.T) {
+	dir := t.TempDir()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	t.Setenv("BUREAU_DATA_DIR", dir)
+	t.Setenv("BUREAU_LISTEN", addr)
+	t.Chdir(dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var logs bytes.Buffer
+	go func() { done <- run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, &syncWriter{w: &logs}) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if info, err := os.Stat(filepath.Join(dir, "master.key")); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("master key: %v %v", info, err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d", code)
+		}
+	case <-time.After(25 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
@@ -34,7 +35,7 @@ var DefaultParams = Params{Memory: 19456, Time: 2, Threads: 1, KeyLen: 32, SaltL
 type Hasher struct {
 	params   Params
 	sem      chan struct{}
-	dummy    string
+	dummy    func() string // made on first use: a hash costs memory at start
 	inFlight atomic.Int64
 	peak     atomic.Int64
 }
@@ -45,11 +46,13 @@ func NewHasher(p Params, limit int) *Hasher {
 		limit = runtime.NumCPU()
 	}
 	h := &Hasher{params: p, sem: make(chan struct{}, limit)}
-	dummy, err := h.Hash("bureau-dummy-password-for-unknown-emails")
-	if err != nil {
-		panic(fmt.Sprintf("auth: dummy hash: %v", err)) // crypto/rand failed: nothing can work
-	}
-	h.dummy = dummy
+	h.dummy = sync.OnceValue(func() string {
+		dummy, err := h.Hash("bureau-dummy-password-for-unknown-emails")
+		if err != nil {
+			panic(fmt.Sprintf("auth: dummy hash: %v", err)) // crypto/rand failed: nothing can work
+		}
+		return dummy
+	})
 	return h
 }
 
@@ -92,7 +95,7 @@ func (h *Hasher) Hash(password string) (string, error) {
 // email costs as much time as a wrong password (AUTH-07).
 func (h *Hasher) Verify(password, phc string) (ok, stale bool, err error) {
 	if phc == "" {
-		_, _, _ = h.Verify(password, h.dummy)
+		_, _, _ = h.Verify(password, h.dummy())
 		return false, false, nil
 	}
 	p, salt, want, err := ParsePHC(phc)

@@ -121,7 +121,7 @@ func TestPlanLimitUnderConcurrency(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			c := &client{e: e, cookie: owner.cookie, csrf: owner.csrf, ip: owner.ip}
+			c := &client{e: e, cookie: owner.cookie, csrf: owner.csrf}
 			statuses[i] = c.do("POST", "/api/v1/accounts", newAccount(fmt.Sprintf("Parallel %d", i), fmt.Sprintf("parallel-%d", i))).StatusCode
 		}(i)
 	}

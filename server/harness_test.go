@@ -150,14 +150,15 @@ func (r resp) code(t *testing.T) string {
 
 // client is a browser-like caller: it keeps the session cookie and CSRF
 // token and sends a same-origin Origin header, unless told otherwise.
+// Through app.Test every request comes from one peer address; tests of
+// client IPs use a real socket (TestClientIPFromTrustedProxyOnly).
 type client struct {
 	e      *env
 	cookie string
 	csrf   string
-	ip     string
 }
 
-func (e *env) client() *client { return &client{e: e, ip: "192.0.2.10"} }
+func (e *env) client() *client { return &client{e: e} }
 
 type reqOpt func(*http.Request)
 
@@ -178,7 +179,6 @@ func (c *client) do(method, path string, body any, opts ...reqOpt) resp {
 		rd = bytes.NewReader(raw)
 	}
 	req := httptest.NewRequest(method, path, rd)
-	req.RemoteAddr = c.ip + ":1234"
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -2,8 +2,10 @@ package server
 
 import (
 	"bytes"
-	"fmt"
 	"context"
+	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -103,7 +105,6 @@ func TestLoginFailuresAreIdentical(t *testing.T) {
 	var first []byte
 	for name, cred := range attempts {
 		c := e.client()
-		c.ip = "198.51.100." + strconv.Itoa(len(name)) // separate IP buckets
 		r := c.do("POST", "/api/v1/auth/login", map[string]string{"email": cred[0], "password": cred[1]})
 		if r.StatusCode != 401 || r.code(t) != "invalid_credentials" {
 			t.Fatalf("%s: %d %s", name, r.StatusCode, r.body)
@@ -369,5 +370,47 @@ func TestLoginLimitIgnoresTenantField(t *testing.T) {
 	r := c.do("POST", "/api/v1/auth/login", map[string]string{"email": "ann@northwind.example", "password": ownerPassword, "tenant": "northwind"})
 	if r.StatusCode != 429 {
 		t.Fatalf("after 5 failures across tenant names: %d", r.StatusCode)
+	}
+}
+
+// AUTH-09: X-Forwarded-For counts only from a configured proxy. This runs
+// over a real socket, since the peer address is what decides.
+func TestClientIPFromTrustedProxyOnly(t *testing.T) {
+	for _, tt := range []struct {
+		trusted []string
+		want    string
+	}{
+		{nil, "127.0.0.1"},
+		{[]string{"10.9.9.9"}, "127.0.0.1"},
+		{[]string{"127.0.0.1"}, "203.0.113.8"},
+	} {
+		e := newEnv(t, func(c *cfgT) { c.HTTP.TrustedProxies = tt.trusted })
+		e.setUp()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _ = e.srv.App.Listener(ln) }()
+		body := strings.NewReader(`{"email":"ann@northwind.example","password":"` + ownerPassword + `"}`)
+		req, _ := http.NewRequest("POST", "http://"+ln.Addr().String()+"/api/v1/auth/login", body)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", testBase)
+		req.Header.Set("X-Forwarded-For", "203.0.113.8")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		_ = e.srv.App.Shutdown()
+		if res.StatusCode != 200 {
+			t.Fatalf("login: %d", res.StatusCode)
+		}
+		var ip string
+		if err := e.db.R.QueryRow(`SELECT ip FROM audit_events WHERE action = 'auth.login' ORDER BY seq DESC LIMIT 1`).Scan(&ip); err != nil {
+			t.Fatal(err)
+		}
+		if ip != tt.want {
+			t.Errorf("trusted %v: audited IP %s, want %s", tt.trusted, ip, tt.want)
+		}
 	}
 }
