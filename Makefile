@@ -73,6 +73,7 @@ fuzz: frontend/dist/index.html
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 30s ./server/
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckPassword$$' -fuzztime 30s ./auth/
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime 30s ./slug/
+	$(GO) test -run '^$$' -fuzz '^FuzzVerify$$' -fuzztime 30s ./license/
 
 ## vulncheck: govulncheck against the offline database in ../shared/vulndb
 vulncheck: frontend/dist/index.html

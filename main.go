@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -40,6 +41,8 @@ Usage:
   bureau setup [flags]    create the first tenant, account and owner (password on stdin)
   bureau tenant create    add a further tenant (firm) with its owner; see --help
   bureau migrate          apply database migrations and exit
+  bureau backup [--out D] write a checked snapshot of the database (default: <data_dir>/backups)
+  bureau restore FILE     put a backup in place as the database of an empty data dir
   bureau audit verify     check every tenant's audit hash chain
   bureau config           print the effective configuration
   bureau healthcheck      exit 0 when the local server answers /healthz (for containers)
@@ -73,6 +76,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = tenantCreate(ctx, args[1:], stdin, stdout)
 	case "migrate":
 		err = migrate(ctx, stdout)
+	case "backup":
+		err = backup(ctx, args, stdout)
+	case "restore":
+		err = restore(ctx, args, stdout)
 	case "audit":
 		if len(args) == 0 || args[0] != "verify" {
 			fmt.Fprint(stderr, "usage: bureau audit verify\n")
@@ -283,6 +290,44 @@ func migrate(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "database at schema version %d\n", v)
+	return nil
+}
+
+func backup(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	out := fs.String("out", "", "directory for the snapshot (default: <data_dir>/backups)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, db, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *out == "" {
+		*out = filepath.Join(cfg.DataDir, "backups")
+	}
+	path, err := db.Backup(ctx, *out, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written to %s (integrity checked). Keep %s too: it opens the stored secrets.\n",
+		path, filepath.Join(cfg.DataDir, secret.MasterKeyFile))
+	return nil
+}
+
+func restore(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: bureau restore FILE (into the configured data_dir, which must have no database yet)")
+	}
+	cfg, err := config.Load(os.Environ())
+	if err != nil {
+		return err
+	}
+	if err := store.Restore(ctx, args[0], cfg.DatabasePath()); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "restored %s to %s; start Bureau with `bureau serve`.\n", args[0], cfg.DatabasePath())
 	return nil
 }
 

@@ -155,3 +155,32 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.w.Write(p)
 }
+
+func TestBackupRestoreCommands(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("BUREAU_DATA_DIR", dir)
+	t.Chdir(dir)
+	if code, _, errOut := runCLI(t, "violet tractor mirrors seventeen\n", "setup", "--tenant-name", "Northwind", "--tenant-slug", "northwind",
+		"--owner-name", "Ann", "--owner-email", "ann@northwind.example", "--password-stdin"); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, errOut := runCLI(t, "", "backup", "--out", filepath.Join(dir, "snap"))
+	if code != 0 || !strings.Contains(out, "integrity checked") {
+		t.Fatalf("backup: %d %s %s", code, out, errOut)
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, "snap", "bureau-*.db"))
+	if len(matches) != 1 {
+		t.Fatalf("backups: %v", matches)
+	}
+	if code, _, errOut := runCLI(t, "", "restore", matches[0]); code == 0 || !strings.Contains(errOut, "already exists") {
+		t.Fatalf("restore over the live database: %d %s", code, errOut)
+	}
+	fresh := t.TempDir()
+	t.Setenv("BUREAU_DATA_DIR", fresh)
+	if code, _, errOut := runCLI(t, "", "restore", matches[0]); code != 0 {
+		t.Fatalf("restore: %s", errOut)
+	}
+	if code, out, _ := runCLI(t, "", "audit", "verify"); code != 0 || !strings.Contains(out, "3 events verified") {
+		t.Fatalf("audit verify after restore: %d %s", code, out)
+	}
+}
