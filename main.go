@@ -205,12 +205,11 @@ func setup(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 	if !*passwordStdin {
 		return errors.New("--password-stdin is required: pass the owner's password on standard input, never as an argument")
 	}
-	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("read password: %w", err)
+	password, err := readPassword(stdin)
+	if err != nil {
+		return err
 	}
-	in.OwnerPassword = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
-
+	in.OwnerPassword = password
 	_, db, err := openDB(ctx)
 	if err != nil {
 		return err
@@ -240,11 +239,11 @@ func tenantCreate(ctx context.Context, args []string, stdin io.Reader, stdout io
 		return err
 	}
 	if *passwordStdin {
-		line, err := bufio.NewReader(stdin).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("read password: %w", err)
+		password, err := readPassword(stdin)
+		if err != nil {
+			return err
 		}
-		in.OwnerPassword = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+		in.OwnerPassword = password
 	}
 	if *licenseFile != "" {
 		raw, err := os.ReadFile(*licenseFile)
@@ -265,6 +264,16 @@ func tenantCreate(ctx context.Context, args []string, stdin io.Reader, stdout io
 	fmt.Fprintf(stdout, "Created tenant %q (%s) on the %s plan; owner %s.\n", created.TenantName, created.TenantSlug,
 		created.Plan, created.UserEmail)
 	return nil
+}
+
+// readPassword takes the first line of stdin as it is: no trimming but the
+// line ending (AUTH-05).
+func readPassword(stdin io.Reader) (string, error) {
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"), nil
 }
 
 // describe spells out a validation error for the terminal.

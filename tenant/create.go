@@ -11,7 +11,6 @@ import (
 	"bureau/audit"
 	"bureau/auth"
 	"bureau/license"
-	"bureau/slug"
 	"bureau/store"
 )
 
@@ -31,21 +30,7 @@ type CreateInput struct {
 // An owner whose email already exists joins with their current password.
 func Create(ctx context.Context, db *store.DB, hasher *auth.Hasher, now time.Time, pub ed25519.PublicKey, in CreateInput) (Created, error) {
 	var errs apperr.Fields
-	var c Created
-	var fe *apperr.FieldError
-	add := func(fe *apperr.FieldError) {
-		if fe != nil {
-			errs = append(errs, *fe)
-		}
-	}
-	c.TenantName, fe = slug.ValidName("name", in.Name)
-	add(fe)
-	c.TenantSlug = in.Slug
-	add(slug.Validate("slug", in.Slug))
-	c.UserName, fe = slug.ValidName("owner_name", in.OwnerName)
-	add(fe)
-	c.UserEmail, fe = ValidEmail("owner_email", in.OwnerEmail)
-	add(fe)
+	c := validateFirm(&errs, "", in.Name, in.Slug, in.OwnerName, in.OwnerEmail)
 	c.Plan = in.Plan
 	if c.Plan == "" {
 		c.Plan = "trial"
@@ -70,7 +55,9 @@ func Create(ctx context.Context, db *store.DB, hasher *auth.Hasher, now time.Tim
 	}
 	if exists == 0 {
 		local, _, _ := strings.Cut(c.UserEmail, "@")
-		add(auth.CheckPassword("owner_password", in.OwnerPassword, c.TenantName, c.TenantSlug, c.UserName, local))
+		if fe := auth.CheckPassword("owner_password", in.OwnerPassword, c.TenantName, c.TenantSlug, c.UserName, local); fe != nil {
+			errs = append(errs, *fe)
+		}
 	}
 	if err := errs.Err(); err != nil {
 		return c, err

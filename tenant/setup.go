@@ -92,21 +92,13 @@ func Setup(ctx context.Context, db *store.DB, hasher *auth.Hasher, now time.Time
 
 func validateSetup(in *SetupInput) (Created, error) {
 	var errs apperr.Fields
-	var c Created
+	c := validateFirm(&errs, "tenant_", in.TenantName, in.TenantSlug, in.OwnerName, in.OwnerEmail)
 	var fe *apperr.FieldError
 	add := func(fe *apperr.FieldError) {
 		if fe != nil {
 			errs = append(errs, *fe)
 		}
 	}
-	c.TenantName, fe = slug.ValidName("tenant_name", in.TenantName)
-	add(fe)
-	c.TenantSlug = in.TenantSlug
-	add(slug.Validate("tenant_slug", in.TenantSlug))
-	c.UserName, fe = slug.ValidName("owner_name", in.OwnerName)
-	add(fe)
-	c.UserEmail, fe = ValidEmail("owner_email", in.OwnerEmail)
-	add(fe)
 	local, _, _ := strings.Cut(c.UserEmail, "@")
 	add(auth.CheckPassword("owner_password", in.OwnerPassword, c.TenantName, c.TenantSlug, c.UserName, local,
 		in.AccountName))
@@ -133,6 +125,23 @@ func validateSetup(in *SetupInput) (Created, error) {
 		}
 	}
 	return c, errs.Err()
+}
+
+// validateFirm checks the firm's name and slug (fields prefix+"name",
+// prefix+"slug") and its owner's name and email, recording problems in errs.
+func validateFirm(errs *apperr.Fields, prefix, name, firmSlug, ownerName, ownerEmail string) Created {
+	var c Created
+	for _, check := range []func() *apperr.FieldError{
+		func() (fe *apperr.FieldError) { c.TenantName, fe = slug.ValidName(prefix+"name", name); return fe },
+		func() *apperr.FieldError { c.TenantSlug = firmSlug; return slug.Validate(prefix+"slug", firmSlug) },
+		func() (fe *apperr.FieldError) { c.UserName, fe = slug.ValidName("owner_name", ownerName); return fe },
+		func() (fe *apperr.FieldError) { c.UserEmail, fe = ValidEmail("owner_email", ownerEmail); return fe },
+	} {
+		if fe := check(); fe != nil {
+			*errs = append(*errs, *fe)
+		}
+	}
+	return c
 }
 
 // ValidEmail accepts a bare address (no display name, no CR/LF) and returns
