@@ -218,7 +218,7 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, a Account, p Pa
 		fe.Add("slug", "slug_immutable", "A slug is fixed once the account exists; links and integrations rely on it.")
 		return a, fe.Err()
 	}
-	if p.Name != nil && !mayRename {
+	if p.Name != nil && strings.TrimSpace(*p.Name) != a.Name && !mayRename {
 		return a, apperr.Forbidden("permission_denied", "Only a Tenant Admin can rename an account.")
 	}
 	next := a

@@ -154,7 +154,15 @@ func TestRenameAndDetails(t *testing.T) {
 	if r := con.do("PATCH", "/api/v1/accounts/acme", map[string]any{"name": "Hijacked"}); r.StatusCode != 403 || r.code(t) != "permission_denied" {
 		t.Fatalf("rename by consultant: %d %s", r.StatusCode, r.body)
 	}
-	r := con.do("PATCH", "/api/v1/accounts/acme", map[string]any{"notes": "Call on Fridays", "external_ref": "HS-9"})
+	// A route-level refusal is logged with who, what and which permission (AUD-03).
+	if r := con.do("POST", "/api/v1/accounts", newAccount("Nope", "nope")); r.StatusCode != 403 {
+		t.Fatalf("create by consultant: %d", r.StatusCode)
+	}
+	if logs := e.logs.String(); !strings.Contains(logs, `"msg":"permission denied"`) || !strings.Contains(logs, `"permission":"accounts:create"`) {
+		t.Errorf("denial not logged: %s", logs)
+	}
+	// Sending the current name back with other details is not a rename.
+	r := con.do("PATCH", "/api/v1/accounts/acme", map[string]any{"name": "Acme Group", "notes": "Call on Fridays", "external_ref": "HS-9"})
 	if r.StatusCode != 200 || r.json(t)["notes"] != "Call on Fridays" {
 		t.Fatalf("details by consultant: %d %s", r.StatusCode, r.body)
 	}
