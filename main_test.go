@@ -117,7 +117,7 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 	done := make(chan int, 1)
 	var logs bytes.Buffer
 	go func() { done <- run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, &syncWriter{w: &logs}) }()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		res, err := http.Get("http://" + addr + "/readyz")
 		if err == nil {
