@@ -151,7 +151,7 @@ describe('foundation', () => {
     await page.goto('/accounts')
     await visible(page.getByRole('heading', { name: 'Client accounts', level: 1 }))
     await visible(page.getByRole('cell', { name: CLIENT }))
-    await screenshot(page, 'accounts')
+    // (screenshots/accounts.png, with several clients, comes from accounts.spec.mjs)
 
     // Keyboard: Tab reaches the skip link first, then the firm link; focus is visible.
     await page.goto('/')
@@ -161,6 +161,8 @@ describe('foundation', () => {
     const focusedLabel = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '')
     await page.keyboard.press('Tab')
     assert.match(await focusedLabel(), /Northwind Automation: home/)
+    await page.keyboard.press('Tab')
+    assert.match(await focusedLabel(), /Switch client account/)
     await page.keyboard.press('Tab')
     assert.match(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? ''), /Account menu/)
     await screenshot(page, 'focus-user-menu')

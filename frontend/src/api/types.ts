@@ -41,12 +41,85 @@ export interface Me {
 
 export type AccountStatus = 'active' | 'deactivated'
 
+/**
+ * Account is one client account. contact_email, external_ref and notes are
+ * agency-only: the server leaves them out (absent, not null) for
+ * account-level people.
+ */
 export interface Account {
   id: string
   slug: string
   name: string
   status: AccountStatus
   created_at: string
+  updated_at?: string
+  deactivated_at?: string | null
+  contact_email?: string
+  external_ref?: string
+  notes?: string
+}
+
+/** AccountListItem is a row of GET /accounts: the account with its counts. */
+export interface AccountListItem extends Account {
+  people: number
+  clients: number
+  last_activity: string | null
+}
+
+export interface CreateAccountInput {
+  name: string
+  slug: string
+  contact_email?: string
+  external_ref?: string
+  notes?: string
+}
+
+export interface AccountPatch {
+  name?: string
+  contact_email?: string
+  external_ref?: string
+  notes?: string
+}
+
+export type SlugUnavailableReason = 'slug_taken' | 'slug_invalid' | 'slug_reserved'
+
+export interface SlugAvailability {
+  available: boolean
+  reason?: SlugUnavailableReason | string
+}
+
+export interface AccountSettings {
+  beta_features: boolean
+  approval_timeout_seconds: number
+  require_run_approval: boolean
+  sync_interval: string
+}
+
+export type LicenseState = 'none' | 'valid' | 'expired' | 'invalid'
+
+export interface Usage {
+  plan: string
+  accounts_used: number
+  accounts_limit: number
+  accounts_deactivated: number
+  people: number
+  api_keys: number
+  jobs: number
+  db_bytes: number
+  license_state: LicenseState
+  message?: string
+}
+
+export interface LicenseInfo {
+  plan: string
+  accounts_limit: number
+  state: LicenseState
+  message?: string
+  tenant?: string
+  max_accounts?: number
+  issued?: string
+  expires?: string
+  uploaded_at?: string
 }
 
 export interface Page<T> {

@@ -19,6 +19,7 @@ describe('signed-in shell', () => {
     const nav = screen.getByRole('navigation', { name: 'Main navigation' })
     expect(within(nav).getByRole('link', { name: 'Home' })).toHaveAttribute('aria-current', 'page')
     expect(within(nav).getByRole('link', { name: 'Client accounts' })).toBeInTheDocument()
+    expect(within(nav).getByRole('link', { name: 'Plan & license' })).toHaveAttribute('href', '/settings/license')
     expect(screen.getByText('Trial plan')).toBeInTheDocument()
 
     const table = await screen.findByRole('table', { name: 'Client accounts' })
@@ -33,12 +34,18 @@ describe('signed-in shell', () => {
       'GET /setup': json({ needed: false }),
       'GET /me': json(clientMe),
       'GET /accounts': json({ items: [acme], next_cursor: null }),
+      'GET /accounts/acme-corporation': json(acme),
     })
     renderApp('/')
     // Branding display name wins over the tenant name.
     expect(await screen.findByRole('link', { name: /Northwind: home/ })).toBeInTheDocument()
     expect(await screen.findByRole('table', { name: 'Your account' })).toBeInTheDocument()
     expect(screen.queryByText(/plan$/)).not.toBeInTheDocument()
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' })
+    expect(within(nav).queryByRole('link', { name: 'Plan & license' })).not.toBeInTheDocument()
+    expect(within(nav).queryByRole('link', { name: 'Client accounts' })).not.toBeInTheDocument()
+    // Their own account's pages are in the navigation.
+    expect(await within(nav).findByRole('link', { name: 'Overview' })).toHaveAttribute('href', '/acme-corporation')
   })
 
   it('shows an empty state when there are no accounts', async () => {
@@ -64,7 +71,8 @@ describe('signed-in shell', () => {
     expect(alert).toHaveTextContent('Something went wrong')
     fail = false
     await user.click(within(alert).getByRole('button', { name: 'Retry' }))
-    expect(await screen.findByText('Acme Corporation')).toBeInTheDocument()
+    const table = await screen.findByRole('table', { name: 'Client accounts' }, { timeout: 5000 })
+    expect(within(table).getByText('Acme Corporation')).toBeInTheDocument()
   }, 10000)
 
   it('answers unknown deep links with a 404 page inside the shell', async () => {

@@ -1,10 +1,13 @@
-import { AppShell, Box, Burger, Group, NavLink, Text, UnstyledButton } from '@mantine/core'
-import { useDisclosure } from '@mantine/hooks'
-import { IconBuildingSkyscraper, IconHome } from '@tabler/icons-react'
+import { AppShell, Box, Burger, Divider, Group, NavLink, Skeleton, Text, UnstyledButton } from '@mantine/core'
+import { useDisclosure, useMediaQuery } from '@mantine/hooks'
+import { IconBuildingSkyscraper, IconCertificate, IconHome, IconLayoutDashboard, IconSettings } from '@tabler/icons-react'
 import { useEffect } from 'react'
 import { Link, Outlet, useLocation } from 'react-router'
+import { useAccount } from '../api/queries'
+import { slugProblem } from '../lib/slug'
+import { AccountSwitcher, currentAccountSlug } from './AccountSwitcher'
 import { BrandMark } from './BrandMark'
-import { useCan, useCurrentMe } from './meContext'
+import { useCurrentMe } from './meContext'
 import { UserMenu } from './UserMenu'
 
 interface NavItem {
@@ -13,29 +16,97 @@ interface NavItem {
   icon: typeof IconHome
   /** the permission that shows the link; none: everyone */
   permission?: string
+  /** also active on these path prefixes */
+  prefix?: string
+  /** only for people who see every account (no membership in one) */
+  firmWide?: boolean
   exact?: boolean
 }
 
 const NAV: NavItem[] = [
   { to: '/', label: 'Home', icon: IconHome, exact: true },
-  { to: '/accounts', label: 'Client accounts', icon: IconBuildingSkyscraper, permission: 'accounts:list' },
+  { to: '/accounts', label: 'Client accounts', icon: IconBuildingSkyscraper, permission: 'accounts:list', firmWide: true },
+  { to: '/settings/license', label: 'Plan & license', icon: IconCertificate, permission: 'tenant:usage', prefix: '/settings' },
 ]
+
+function isActive(pathname: string, item: { to: string; exact?: boolean; prefix?: string }): boolean {
+  if (item.exact) return pathname === item.to
+  const p = item.prefix ?? item.to
+  return pathname === item.to || pathname === p || pathname.startsWith(p + '/')
+}
+
+function NavItemLink({ item, pathname }: { item: NavItem; pathname: string }) {
+  const active = isActive(pathname, item)
+  return (
+    <NavLink
+      component={Link}
+      to={item.to}
+      label={item.label}
+      leftSection={<item.icon size={18} stroke={1.7} aria-hidden />}
+      active={active}
+      aria-current={active ? 'page' : undefined}
+      variant="light"
+      mb={4}
+      style={{ borderRadius: 'var(--mantine-radius-md)' }}
+      fw={500}
+    />
+  )
+}
+
+/**
+ * AccountNav is the sub-navigation of the account being viewed (staff), or
+ * of the person's own account (account-level people).
+ */
+function AccountNav({ slug, pathname }: { slug: string; pathname: string }) {
+  const me = useCurrentMe()
+  const account = useAccount(slug)
+  const can = (p: string) => me.permissions.includes(p)
+  if (account.isError) return null
+  const name = account.data?.name ?? (me.membership.account?.slug === slug ? me.membership.account.name : undefined)
+  const items: NavItem[] = [{ to: `/${slug}`, label: 'Overview', icon: IconLayoutDashboard, exact: true }]
+  if (can('settings:read') || can('account:update')) {
+    items.push({ to: `/${slug}/settings`, label: 'Settings', icon: IconSettings })
+  }
+  return (
+    <Box role="group" aria-labelledby="account-nav-heading" mt="lg">
+      <Box px="sm" mb={8}>
+        <Text size="xs" c="dimmed" fw={600} tt="uppercase" style={{ letterSpacing: '0.04em' }}>
+          {me.membership.account ? 'Your account' : 'Client account'}
+        </Text>
+        {name ? (
+          <Text size="sm" fw={600} id="account-nav-heading" lineClamp={2} mt={2} style={{ overflowWrap: 'anywhere' }}>
+            {name}
+          </Text>
+        ) : (
+          <Skeleton height={12} width="70%" mt={6} radius="sm" id="account-nav-heading" aria-label="Loading account" />
+        )}
+      </Box>
+      {items.map((item) => (
+        <NavItemLink key={item.to} item={item} pathname={pathname} />
+      ))}
+    </Box>
+  )
+}
 
 /** AppLayout is the signed-in shell: header with the firm and the user menu, navigation, page. */
 export function AppLayout() {
   const me = useCurrentMe()
   const [opened, { toggle, close }] = useDisclosure(false)
+  // One switcher: in the header on wide screens, atop the navigation on phones.
+  const wide = useMediaQuery('(min-width: 48em)', true, { getInitialValueInEffect: false })
   const location = useLocation()
   const permissions = new Set(me.permissions)
   const displayName = me.tenant.branding?.display_name?.trim() || me.tenant.name
-  const canList = useCan('accounts:list')
 
   // On narrow screens the navbar is an overlay: close it after navigating.
   useEffect(() => {
     close()
   }, [location.pathname, close])
 
-  const items = NAV.filter((i) => !i.permission || permissions.has(i.permission))
+  const own = me.membership.account
+  const items = NAV.filter((i) => (!i.permission || permissions.has(i.permission)) && !(i.firmWide && own))
+  const inPath = currentAccountSlug(location.pathname)
+  const accountSlug = (inPath && slugProblem(inPath) === null ? inPath : null) ?? own?.slug ?? null
 
   return (
     <AppShell
@@ -77,38 +148,30 @@ export function AppLayout() {
                 </Text>
               </Group>
             </UnstyledButton>
+            {wide && (
+              <>
+                <Divider orientation="vertical" mx={6} my={18} />
+                <Box style={{ minWidth: 0 }}>
+                  <AccountSwitcher />
+                </Box>
+              </>
+            )}
           </Group>
           <UserMenu />
         </Group>
       </AppShell.Header>
 
       <AppShell.Navbar p="sm" id="app-navbar">
+        {!wide && (
+          <Box mb="sm">
+            <AccountSwitcher fullWidth />
+          </Box>
+        )}
         <AppShell.Section grow component="nav" aria-label="Main navigation">
-          {items.map((item) => {
-            const active = item.exact
-              ? location.pathname === item.to
-              : location.pathname === item.to || location.pathname.startsWith(item.to + '/')
-            return (
-              <NavLink
-                key={item.to}
-                component={Link}
-                to={item.to}
-                label={item.label}
-                leftSection={<item.icon size={18} stroke={1.7} aria-hidden />}
-                active={active}
-                aria-current={active ? 'page' : undefined}
-                variant="light"
-                mb={4}
-                style={{ borderRadius: 'var(--mantine-radius-md)' }}
-                fw={500}
-              />
-            )
-          })}
-          {!canList && me.membership.account && (
-            <Text size="xs" c="dimmed" px="sm" mt="md">
-              {me.membership.account.name}
-            </Text>
-          )}
+          {items.map((item) => (
+            <NavItemLink key={item.to} item={item} pathname={location.pathname} />
+          ))}
+          {accountSlug && <AccountNav slug={accountSlug} pathname={location.pathname} />}
         </AppShell.Section>
         <AppShell.Section>
           <Box px="sm" py="xs">

@@ -63,3 +63,51 @@ export function brandColor(color: string | undefined, fallback: string): string 
   if (color && /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(color.trim())) return color.trim()
   return fallback
 }
+
+const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
+
+const RELATIVE_STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 7],
+  ['week', 4.35],
+  ['month', 12],
+  ['year', Infinity],
+]
+
+/**
+ * relativeTime says how long ago (or ahead) iso is: "just now",
+ * "5 minutes ago", "yesterday", "in 3 days". '—' when there is no time.
+ */
+export function relativeTime(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return '—'
+  const t = Date.parse(iso)
+  if (Number.isNaN(t)) return '—'
+  let delta = (t - now) / 1000
+  if (Math.abs(delta) < 45) return 'just now'
+  for (const [unit, size] of RELATIVE_STEPS) {
+    if (Math.abs(delta) < size) return relativeFormat.format(Math.round(delta), unit)
+    delta /= size
+  }
+  return formatDate(iso)
+}
+
+/** formatBytes writes a size in human units: 0 B, 812 B, 4.2 MB. */
+export function formatBytes(n: number | null | undefined): string {
+  if (n == null || !Number.isFinite(n) || n < 0) return '—'
+  const units = ['B', 'KB', 'MB', 'GB', 'TB']
+  let v = n
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  const digits = i === 0 || v >= 100 ? 0 : 1
+  return `${v.toFixed(digits).replace(/\.0$/, '')} ${units[i]}`
+}
+
+/** plural: plural(1, 'account') → "1 account", plural(3, 'account') → "3 accounts". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`
+}

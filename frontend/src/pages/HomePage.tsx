@@ -1,12 +1,17 @@
-import { Anchor, Badge, Card, Code, Group, Paper, Stack, Text, ThemeIcon, Title } from '@mantine/core'
+import { Anchor, Badge, Card, Code, Group, Paper, Progress, Stack, Text, ThemeIcon, Title } from '@mantine/core'
 import { IconArrowRight, IconBuildingSkyscraper, IconLock } from '@tabler/icons-react'
 import { useDocumentTitle } from '@mantine/hooks'
 import { Link } from 'react-router'
-import { useAccounts } from '../api/queries'
+import { useAccounts, useUsage } from '../api/queries'
 import { AccountsTable } from '../components/AccountsTable'
 import { BrandMark } from '../components/BrandMark'
 import { useCan, useCurrentMe } from '../components/meContext'
+import { UsageBar } from '../components/PlanUsage'
 import { firstName, greeting, planLabel, roleLabel } from '../lib/format'
+import { usageLevel } from '../lib/plan'
+
+/** How many accounts the home page lists. */
+const HOME_ACCOUNTS = 8
 
 function Stat({ value, label }: { value: number | undefined; label: string }) {
   return (
@@ -21,19 +26,52 @@ function Stat({ value, label }: { value: number | undefined; label: string }) {
   )
 }
 
+/** PlanUsageStat: active accounts against the plan's cap, with the way to the plan page. */
+function PlanUsageStat() {
+  const usage = useUsage()
+  const u = usage.data
+  const level = u ? usageLevel(u.accounts_used, u.accounts_limit) : 'ok'
+  return (
+    <Stack gap={6} w={{ base: '100%', sm: 250 }}>
+      <Group justify="space-between" align="baseline" gap="xs" wrap="nowrap">
+        <Text size="xs" c="dimmed" fw={500}>
+          Active client accounts
+        </Text>
+        <Text fz={22} fw={700} lh={1.1} c={level === 'full' ? 'red.8' : undefined}>
+          {u ? u.accounts_used : '–'}
+          <Text span c="dimmed" fz="sm" fw={600}>
+            {' '}
+            / {u ? u.accounts_limit : '–'}
+          </Text>
+        </Text>
+      </Group>
+      {u ? <UsageBar used={u.accounts_used} limit={u.accounts_limit} /> : <Progress value={0} size={8} radius="xl" aria-hidden />}
+      <Group justify="space-between" gap="xs" wrap="nowrap">
+        <Text size="xs" c="dimmed">
+          {u ? `${u.accounts_deactivated} deactivated` : ' '}
+        </Text>
+        <Anchor component={Link} to="/settings/license" size="xs" fw={500}>
+          Plan &amp; license
+        </Anchor>
+      </Group>
+    </Stack>
+  )
+}
+
 function TenantCard() {
   const me = useCurrentMe()
   const showPlan = useCan('tenant:read')
   const canList = useCan('accounts:list')
+  const canUsage = useCan('tenant:usage')
   const isStaff = showPlan
-  const accounts = useAccounts(canList && isStaff)
+  const accounts = useAccounts(canList && isStaff && !canUsage)
   const displayName = me.tenant.branding?.display_name?.trim() || me.tenant.name
   const active = accounts.data?.items.filter((a) => a.status === 'active').length
   const deactivated = accounts.data ? accounts.data.items.length - (active ?? 0) : undefined
 
   return (
     <Card aria-labelledby="tenant-heading">
-      <Group justify="space-between" align="flex-start" gap="lg">
+      <Group justify="space-between" align="center" gap="lg">
         <Group gap="md" wrap="nowrap" align="center" style={{ minWidth: 0 }}>
           <BrandMark name={displayName} color={me.tenant.branding?.color} logo={me.tenant.branding?.logo} size={52} />
           <Stack gap={4} style={{ minWidth: 0 }}>
@@ -52,7 +90,8 @@ function TenantCard() {
             </Text>
           </Stack>
         </Group>
-        {isStaff && canList && (
+        {isStaff && canUsage && <PlanUsageStat />}
+        {isStaff && canList && !canUsage && (
           <Group gap={36} wrap="nowrap">
             <Stat value={active} label="Active accounts" />
             <Stat value={deactivated} label="Deactivated" />
@@ -86,6 +125,7 @@ function NoAccess() {
 export function HomePage() {
   const me = useCurrentMe()
   const canList = useCan('accounts:list')
+  const accounts = useAccounts(canList)
   const isStaff = useCan('tenant:read')
   const name = firstName(me.user.name || me.user.email)
   useDocumentTitle(`Home · ${me.tenant.branding?.display_name?.trim() || me.tenant.name}`)
@@ -116,12 +156,19 @@ export function HomePage() {
             {isStaff && (
               <Anchor component={Link} to="/accounts" size="sm" fw={500}>
                 <Group gap={4}>
-                  View all <IconArrowRight size={14} aria-hidden />
+                  View all{accounts.data && accounts.data.items.length > HOME_ACCOUNTS ? ` ${accounts.data.items.length}` : ''}{' '}
+                  <IconArrowRight size={14} aria-hidden />
                 </Group>
               </Anchor>
             )}
           </Group>
-          <AccountsTable label={isStaff ? 'Client accounts' : 'Your account'} />
+          <AccountsTable
+            label={isStaff ? 'Client accounts' : 'Your account'}
+            compact
+            // The home page lists the most recently active ones; the accounts page has them all.
+            initialSort={{ key: 'last_activity', dir: 'desc' }}
+            limit={HOME_ACCOUNTS}
+          />
         </Stack>
       ) : (
         <NoAccess />

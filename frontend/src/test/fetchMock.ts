@@ -3,6 +3,8 @@ import { vi } from 'vitest'
 export interface Call {
   method: string
   path: string
+  /** the query string's parameters */
+  query: URLSearchParams
   headers: Record<string, string>
   body: unknown
 }
@@ -52,7 +54,7 @@ export function mockFetch(routes: Record<string, Reply | Handler | Reply[]>) {
         body = init.body
       }
     }
-    const call: Call = { method, path, headers, body }
+    const call: Call = { method, path, query: url.searchParams, headers, body }
     calls.push(call)
     const key = `${method} ${path}`
     const route = routes[key]

@@ -1,4 +1,4 @@
-import type { Account, Me } from '../api/types'
+import type { AccountListItem, Me, Usage } from '../api/types'
 
 export const ownerMe: Me = {
   user: { id: 'u1', email: 'ada@northwind.example', name: 'Ada Lovelace' },
@@ -10,7 +10,20 @@ export const ownerMe: Me = {
     branding: { display_name: '', color: '', logo: '', support_email: '' },
   },
   membership: { role: 'tenant_admin', account: null },
-  permissions: ['tenant:read', 'tenant:update', 'accounts:list', 'accounts:create', 'account:read'],
+  permissions: [
+    'tenant:read',
+    'tenant:update',
+    'tenant:usage',
+    'tenant:license',
+    'accounts:list',
+    'accounts:create',
+    'account:read',
+    'account:update',
+    'account:rename',
+    'account:lifecycle',
+    'settings:read',
+    'settings:update',
+  ],
 }
 
 export const clientMe: Me = {
@@ -20,10 +33,43 @@ export const clientMe: Me = {
   permissions: ['accounts:list', 'account:read'],
 }
 
-export const acme: Account = {
+/** A consultant: works in every account, no lifecycle, no renaming, no license. */
+export const consultantMe: Me = {
+  ...ownerMe,
+  user: { id: 'u3', email: 'grace@northwind.example', name: 'Grace Hopper' },
+  membership: { role: 'consultant', account: null },
+  permissions: ['tenant:read', 'tenant:usage', 'accounts:list', 'account:read', 'account:update', 'settings:read', 'settings:update'],
+}
+
+export const acme: AccountListItem = {
   id: 'a1',
   slug: 'acme-corporation',
   name: 'Acme Corporation',
   status: 'active',
   created_at: '2026-11-24T10:00:00Z',
+  updated_at: '2026-11-24T10:00:00Z',
+  deactivated_at: null,
+  contact_email: 'it@acme.example',
+  external_ref: 'CRM-1042',
+  notes: '',
+  people: 4,
+  clients: 2,
+  last_activity: '2026-11-24T10:00:00Z',
+}
+
+/** account makes a list item from a few fields. */
+export function account(fields: Partial<AccountListItem> & { slug: string; name: string }): AccountListItem {
+  return { ...acme, id: `id-${fields.slug}`, ...fields }
+}
+
+export const trialUsage: Usage = {
+  plan: 'trial',
+  accounts_used: 3,
+  accounts_limit: 10,
+  accounts_deactivated: 1,
+  people: 12,
+  api_keys: 0,
+  jobs: 0,
+  db_bytes: 4_404_019,
+  license_state: 'none',
 }

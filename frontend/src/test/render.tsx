@@ -1,5 +1,5 @@
 import { render } from '@testing-library/react'
-import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
+import { createMemoryRouter, Route, RouterProvider, Routes, useLocation } from 'react-router'
 import { resetClientForTests } from '../api/client'
 import { AppProviders, createQueryClient } from '../AppProviders'
 import { AppRoutes } from '../AppRoutes'
@@ -20,15 +20,27 @@ export function renderApp(path = '/', state?: unknown) {
   resetClientForTests()
   sessionFlags.reset()
   const queryClient = createQueryClient({ retryDelay: 5 })
+  const [pathname, search] = path.split('?')
+  const router = createMemoryRouter(
+    [
+      {
+        path: '*',
+        element: (
+          <>
+            <AppRoutes />
+            <Routes>
+              <Route path="*" element={<LocationProbe />} />
+            </Routes>
+          </>
+        ),
+      },
+    ],
+    { initialEntries: [{ pathname, search: search ? '?' + search : '', state }] },
+  )
   const utils = render(
     <AppProviders queryClient={queryClient} env="test">
-      <MemoryRouter initialEntries={[{ pathname: path.split('?')[0], search: path.includes('?') ? '?' + path.split('?')[1] : '', state }]}>
-        <AppRoutes />
-        <Routes>
-          <Route path="*" element={<LocationProbe />} />
-        </Routes>
-      </MemoryRouter>
+      <RouterProvider router={router} />
     </AppProviders>,
   )
-  return { ...utils, queryClient }
+  return { ...utils, queryClient, router }
 }

@@ -1,5 +1,6 @@
 import '@testing-library/jest-dom/vitest'
 import { cleanup } from '@testing-library/react'
+import { notifications } from '@mantine/notifications'
 import { afterEach } from 'vitest'
 
 // Mantine reads these browser APIs, which jsdom does not implement.
@@ -32,8 +33,18 @@ if (!Element.prototype.scrollIntoView) {
   Element.prototype.scrollIntoView = () => {}
 }
 
+// Autosizing textareas listen for web fonts loading.
+if (!('fonts' in document)) {
+  Object.defineProperty(document, 'fonts', {
+    value: { addEventListener: () => {}, removeEventListener: () => {}, ready: Promise.resolve() },
+  })
+}
+
 Object.defineProperty(window, 'scrollTo', { writable: true, value: () => {} })
 
 afterEach(() => {
   cleanup()
+  // The notifications store is global: one test's messages must not fill the next one's queue.
+  notifications.clean()
+  notifications.cleanQueue()
 })
