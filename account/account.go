@@ -95,9 +95,11 @@ type CreateInput struct {
 
 // ErrPlanLimit says the plan's cap is reached, with the numbers.
 func ErrPlanLimit(used, limit int, plan string) error {
-	return apperr.Conflict("plan_limit_reached", fmt.Sprintf(
+	e := apperr.Conflict("plan_limit_reached", fmt.Sprintf(
 		"The %s plan allows %d active client account(s) and %d are in use. Deactivate an account or upload a license with more accounts.",
 		plan, limit, used))
+	e.Extra = map[string]any{"plan": plan, "accounts_used": used, "accounts_limit": limit}
+	return e
 }
 
 // Create adds an empty, active account. The plan's cap is checked inside

@@ -91,3 +91,20 @@ func prefixed(prefix, cols string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// Counts returns the people, clients and latest activity of one account.
+func Counts(ctx context.Context, db *store.DB, tenantID, accountID string) (people, clients int, lastActivity string, err error) {
+	var last string
+	err = db.R.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM memberships WHERE tenant_id = ? AND account_id = ?),
+		(SELECT COUNT(*) FROM memberships WHERE tenant_id = ? AND account_id = ? AND role = 'client'),
+		COALESCE((SELECT MAX(created_at) FROM audit_events WHERE tenant_id = ? AND account_id = ?), '')`,
+		tenantID, accountID, tenantID, accountID, tenantID, accountID).Scan(&people, &clients, &last)
+	if err != nil {
+		return 0, 0, "", fmt.Errorf("account counts: %w", err)
+	}
+	if last != "" {
+		lastActivity = store.MustTime(last).Format("2006-01-02T15:04:05Z07:00")
+	}
+	return people, clients, lastActivity, nil
+}

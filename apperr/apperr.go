@@ -37,7 +37,8 @@ type Error struct {
 	Code       string
 	Message    string
 	Fields     []FieldError
-	RetryAfter int // seconds, for KindRateLimited
+	RetryAfter int            // seconds, for KindRateLimited
+	Extra      map[string]any // extension members of the problem document
 	Err        error
 }
 

@@ -116,7 +116,17 @@ func (s *Server) slugAvailability(c *fiber.Ctx) error {
 }
 
 func (s *Server) getAccount(c *fiber.Ctx) error {
-	return c.JSON(accountOut(principalOf(c), accountOf(c)))
+	a := accountOf(c)
+	people, clients, last, err := account.Counts(c.UserContext(), s.DB, a.TenantID, a.ID)
+	if err != nil {
+		return err
+	}
+	m := accountOut(principalOf(c), a)
+	m["people"], m["clients"], m["last_activity"] = people, clients, nil
+	if last != "" {
+		m["last_activity"] = last
+	}
+	return c.JSON(m)
 }
 
 func (s *Server) patchAccount(c *fiber.Ctx) error {

@@ -94,6 +94,9 @@ func TestPlanLimit(t *testing.T) {
 	if r.StatusCode != 409 || r.code(t) != "plan_limit_reached" || !strings.Contains(string(r.body), "10") {
 		t.Fatalf("11th: %d %s", r.StatusCode, r.body)
 	}
+	if p := r.json(t); p["plan"] != "trial" || p["accounts_used"] != float64(10) || p["accounts_limit"] != float64(10) || p["status"] != float64(409) {
+		t.Fatalf("problem members: %v", p)
+	}
 	if r := owner.do("POST", "/api/v1/accounts/client-2/deactivate", nil); r.StatusCode != 200 {
 		t.Fatalf("deactivate: %d %s", r.StatusCode, r.body)
 	}
@@ -106,6 +109,9 @@ func TestPlanLimit(t *testing.T) {
 		t.Fatalf("reactivate over the cap: %d %s", r.StatusCode, r.body)
 	}
 	u := owner.do("GET", "/api/v1/tenant/usage", nil).json(t)
+	if b, _ := u["db_bytes"].(float64); b < 4096 {
+		t.Errorf("db_bytes %v", u["db_bytes"])
+	}
 	if u["accounts_used"] != float64(10) || u["accounts_limit"] != float64(10) || u["plan"] != "trial" || u["accounts_deactivated"] != float64(1) {
 		t.Fatalf("usage %v", u)
 	}
@@ -169,6 +175,10 @@ func TestRenameAndDetails(t *testing.T) {
 	r = owner.do("PATCH", "/api/v1/accounts/acme", map[string]any{"slug": "acme-2"})
 	if r.StatusCode != 422 || r.code(t) != "slug_immutable" {
 		t.Fatalf("slug change: %d %s", r.StatusCode, r.body)
+	}
+	one := owner.do("GET", "/api/v1/accounts/acme", nil).json(t)
+	if one["people"] != float64(0) || one["clients"] != float64(0) || one["last_activity"] == nil {
+		t.Errorf("counts on the account: %v", one)
 	}
 	// ISO-14: fields that are not offered are refused and change nothing.
 	for _, field := range []string{"status", "tenant_id", "id", "role"} {
@@ -344,9 +354,13 @@ func TestLicenseUpload(t *testing.T) {
 	}
 	// Time passes: the license expires and the tenant falls back to starter.
 	e.clock.Advance(450 * 24 * time.Hour)
-	got = owner.login().do("GET", "/api/v1/tenant/license", nil).json(t)
+	again := owner.login()
+	got = again.do("GET", "/api/v1/tenant/license", nil).json(t)
 	if got["state"] != "expired" || got["plan"] != "starter" || got["accounts_limit"] != float64(1) || got["message"] == "" {
 		t.Fatalf("expired: %v", got)
+	}
+	if plan := again.do("GET", "/api/v1/me", nil).json(t)["tenant"].(map[string]any)["plan"]; plan != "starter" {
+		t.Fatalf("/me shows plan %v, not the plan in force", plan)
 	}
 }
 
@@ -383,8 +397,12 @@ func TestSecondTenantSameSlug(t *testing.T) {
 	if strings.Contains(string(owner.do("GET", "/api/v1/accounts", nil).body), "SOUTH-ONLY") {
 		t.Fatal("north list shows the south account")
 	}
-	if u := sam.do("GET", "/api/v1/tenant/usage", nil).json(t); u["plan"] != "growth" || u["accounts_limit"] != float64(5) || u["accounts_used"] != float64(1) {
+	u := sam.do("GET", "/api/v1/tenant/usage", nil).json(t)
+	if u["plan"] != "growth" || u["accounts_limit"] != float64(5) || u["accounts_used"] != float64(1) {
 		t.Fatalf("south usage %v", u)
+	}
+	if _, ok := u["db_bytes"]; ok {
+		t.Errorf("with two firms, one sees the shared file's size: %v", u)
 	}
 }
 

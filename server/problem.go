@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -18,6 +19,25 @@ type Problem struct {
 	Detail string              `json:"detail"`
 	Code   string              `json:"code"`
 	Errors []apperr.FieldError `json:"errors,omitempty"`
+	extra  map[string]any
+}
+
+// MarshalJSON adds the extension members (RFC 9457 §3.2) beside the
+// standard ones; they can never replace them.
+func (p Problem) MarshalJSON() ([]byte, error) {
+	type plain Problem
+	raw, err := json.Marshal(plain(p))
+	if err != nil || len(p.extra) == 0 {
+		return raw, err
+	}
+	m := map[string]any{}
+	for k, v := range p.extra {
+		m[k] = v
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	return json.Marshal(m)
 }
 
 var kindStatus = map[apperr.Kind]int{
@@ -48,7 +68,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	p := Problem{Type: "about:blank"}
 	var fe *fiber.Error
 	if ae, ok := apperr.As(err); ok && ae.Kind != apperr.KindInternal {
-		p.Status, p.Code, p.Detail, p.Errors = kindStatus[ae.Kind], ae.Code, ae.Message, ae.Fields
+		p.Status, p.Code, p.Detail, p.Errors, p.extra = kindStatus[ae.Kind], ae.Code, ae.Message, ae.Fields, ae.Extra
 		if ae.RetryAfter > 0 {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ae.RetryAfter))
 		}

@@ -152,9 +152,16 @@ func (s *Server) me(c *fiber.Ctx) error {
 	if perms == nil {
 		perms = []string{}
 	}
+	t := tenantOf(p)
+	// The plan in force: an expired or invalid license means starter.
+	st, err := tenant.PlanStatus(c.UserContext(), s.DB.R, p.TenantID, s.Now(), s.Tenants.LicenseKey)
+	if err != nil {
+		return err
+	}
+	t.Plan = st.Plan
 	return c.JSON(fiber.Map{
 		"user":        userJSON{ID: p.UserID, Email: p.Email, Name: p.Name},
-		"tenant":      tenantOf(p),
+		"tenant":      t,
 		"membership":  fiber.Map{"role": role, "account": account},
 		"permissions": perms,
 		"auth_method": p.AuthMethod,

@@ -95,8 +95,9 @@ type Usage struct {
 	People        int    `json:"people"`
 	APIKeys       int    `json:"api_keys"`
 	Jobs          int    `json:"jobs"`
-	DBBytes       int64  `json:"db_bytes"`
+	DBBytes       int64  `json:"db_bytes,omitempty"` // absent on installations hosting several firms
 	LicenseState  string `json:"license_state"`
+	LicenseExpiry string `json:"license_expires,omitempty"`
 	Message       string `json:"message,omitempty"`
 }
 
@@ -108,14 +109,24 @@ func (s *Service) Usage(ctx context.Context, tenantID string) (Usage, error) {
 		return Usage{}, err
 	}
 	u := Usage{Plan: st.Plan, AccountsLimit: st.Limit, LicenseState: st.State, Message: st.Message}
+	if st.License != nil {
+		u.LicenseExpiry = st.License.Expires.Format(time.DateOnly)
+	}
+	var tenants int
 	err = s.DB.R.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM accounts WHERE tenant_id = ? AND status = 'active'),
 		(SELECT COUNT(*) FROM accounts WHERE tenant_id = ? AND status = 'deactivated'),
 		(SELECT COUNT(*) FROM memberships WHERE tenant_id = ?),
+		(SELECT COUNT(*) FROM tenants),
 		(SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size())`,
-		tenantID, tenantID, tenantID).Scan(&u.AccountsUsed, &u.Deactivated, &u.People, &u.DBBytes)
+		tenantID, tenantID, tenantID).Scan(&u.AccountsUsed, &u.Deactivated, &u.People, &tenants, &u.DBBytes)
 	if err != nil {
 		return u, fmt.Errorf("usage: %w", err)
+	}
+	if tenants > 1 {
+		// The file holds every firm of the installation: its size would tell
+		// one firm how much the others store.
+		u.DBBytes = 0
 	}
 	return u, nil
 }

@@ -105,8 +105,10 @@ export interface Usage {
   people: number
   api_keys: number
   jobs: number
-  db_bytes: number
+  /** Absent on installations that host several firms. */
+  db_bytes?: number
   license_state: LicenseState
+  license_expires?: string
   message?: string
 }
 

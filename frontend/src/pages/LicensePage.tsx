@@ -140,7 +140,9 @@ function PlanCard({ u }: { u: Usage }) {
         <Count icon={<IconUsers size={18} />} label="People" value={u.people.toLocaleString()} />
         <Count icon={<IconKey size={18} />} label="API keys" value={u.api_keys.toLocaleString()} />
         <Count icon={<IconListDetails size={18} />} label="Jobs stored" value={u.jobs.toLocaleString()} />
-        <Count icon={<IconDatabase size={18} />} label="Database size" value={formatBytes(u.db_bytes)} />
+        {u.db_bytes !== undefined && (
+          <Count icon={<IconDatabase size={18} />} label="Database size" value={formatBytes(u.db_bytes)} />
+        )}
       </SimpleGrid>
     </Card>
   )
