@@ -111,6 +111,11 @@ func validateSetup(in *SetupInput) (Created, error) {
 		c.AccountSlug = in.AccountSlug
 		add(slug.Validate("account_slug", in.AccountSlug))
 	}
+	if in.SampleData {
+		// The sample estate comes with the demo connector; until then say so
+		// rather than quietly creating an empty tenant.
+		errs.Add("sample_data", "sample_data_unavailable", "Sample data is not available in this version yet; set up without it.")
+	}
 	switch in.Plan {
 	case "", "trial":
 		c.Plan = "trial"
