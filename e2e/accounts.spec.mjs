@@ -4,8 +4,8 @@
 // that survive a reload.
 
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import { launchChromium, openPage, screenshot, startBureau, visible } from './harness.mjs'
+import { describe, test } from 'node:test'
+import { screenshot, useBureau, visible } from './harness.mjs'
 
 const FIRM = { name: 'Northwind Automation', slug: 'northwind' }
 const OWNER = { name: 'Ada Lovelace', email: 'ada@northwind.example' }
@@ -57,28 +57,10 @@ async function settled(fn, want, timeout = 5000) {
 }
 
 describe('client accounts', () => {
-  let server
-  let browser
-  let tab
-
-  before(async () => {
-    server = await startBureau()
-    browser = await launchChromium()
-    tab = await openPage(browser, server)
-  })
-
-  after(async () => {
-    for (const e of tab?.consoleErrors ?? []) console.log(`browser console: ${e}`)
-    await tab?.close()
-    await browser?.close()
-    const exit = await server?.stop()
-    if (exit && exit.signal !== 'SIGTERM' && exit.code !== 0) {
-      console.error(`bureau exited with ${JSON.stringify(exit)}:\n${server.log()}`)
-    }
-  })
+  const ctx = useBureau()
 
   test('the firm is set up through the API; the list shows its first client', async () => {
-    const { page } = tab
+    const { page } = ctx.tab
     await page.goto('/setup')
     await visible(page.getByRole('heading', { name: 'Set up Bureau' }))
     const res = await page.evaluate(
@@ -109,11 +91,11 @@ describe('client accounts', () => {
     await visible(table.getByRole('link', { name: FIRST.name }))
     await visible(page.getByText('1 of 10', { exact: true }))
     await visible(page.getByRole('link', { name: 'Trial plan' }))
-    tab.assertClean()
+    ctx.tab.assertClean()
   })
 
   test('two accounts are created through the dialog, with the live slug check', async () => {
-    const { page } = tab
+    const { page } = ctx.tab
     await page.getByRole('button', { name: 'New client account' }).click()
     const dialog = page.getByRole('dialog', { name: 'New client account' })
     await visible(dialog)
@@ -160,11 +142,11 @@ describe('client accounts', () => {
     await dialog.getByRole('button', { name: 'Create client account' }).click()
     await page.waitForURL((u) => u.pathname === '/acme-emea')
     await visible(page.getByRole('heading', { name: 'Acme Corporation Europe', level: 1 }))
-    tab.assertClean()
+    ctx.tab.assertClean()
   })
 
   test('at the trial limit the dialog explains it before anyone types', async () => {
-    const { page } = tab
+    const { page } = ctx.tab
     for (const a of MORE) {
       const res = await api(page, 'POST', '/accounts', a)
       assert.equal(res.status, 201, JSON.stringify(res.body))
@@ -187,11 +169,11 @@ describe('client accounts', () => {
     assert.equal(await dialog.getByLabel('Client name').count(), 0, 'no form to fill in when nothing can be created')
     await screenshot(page, 'plan-limit')
     await dialog.getByRole('button', { name: 'Close' }).click()
-    tab.assertClean()
+    ctx.tab.assertClean()
   })
 
   test('deactivating an account on its overview makes room for another', async () => {
-    const { page } = tab
+    const { page } = ctx.tab
     await page.goto('/initech')
     await visible(page.getByRole('heading', { name: 'Initech', level: 1 }))
     await visible(page.getByText('bill@initech.example'))
@@ -231,11 +213,11 @@ describe('client accounts', () => {
     const limit = page.getByRole('dialog', { name: 'Initech cannot be reactivated yet' })
     await visible(limit.getByTestId('plan-limit'))
     await limit.getByRole('button', { name: 'Close' }).click()
-    tab.assertClean()
+    ctx.tab.assertClean()
   })
 
   test('deleting needs the exact name typed', async () => {
-    const { page } = tab
+    const { page } = ctx.tab
     await page.goto('/initech')
     await page.getByRole('button', { name: 'Delete…' }).click()
     const modal = page.getByRole('dialog', { name: 'Delete Initech permanently?' })
@@ -262,11 +244,11 @@ describe('client accounts', () => {
     // The deleted account's address is the in-shell 404 now.
     await page.goto('/initech')
     await visible(page.getByRole('heading', { name: 'Page not found' }))
-    tab.assertClean()
+    ctx.tab.assertClean()
   })
 
   test('the plan & license page shows 10 of 10 and refuses a garbage license', async () => {
-    const { page } = tab
+    const { page } = ctx.tab
     await page.goto('/')
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Plan & license' }).click()
     await page.waitForURL((u) => u.pathname === '/settings/license')
@@ -286,11 +268,11 @@ describe('client accounts', () => {
     await page.evaluate(() => window.scrollTo(0, 0))
     await page.mouse.move(640, 100)
     await screenshot(page, 'license')
-    tab.assertClean()
+    ctx.tab.assertClean()
   })
 
   test('account settings save, and survive a reload', async () => {
-    const { page } = tab
+    const { page } = ctx.tab
     await page.goto('/globex-corporation/settings')
     await visible(page.getByRole('heading', { name: 'Settings of Globex Corporation', level: 1 }))
     const interval = page.getByRole('combobox', { name: 'Sync interval' })
@@ -338,11 +320,11 @@ describe('client accounts', () => {
     await page.getByRole('heading', { name: 'Settings', level: 2 }).evaluate((el) => el.closest('.mantine-Card-root').scrollIntoView({ block: 'end' }))
     await page.mouse.move(640, 100)
     await screenshot(page, 'account-settings')
-    tab.assertClean()
+    ctx.tab.assertClean()
   })
 
   test('the list sorts, filters and switches accounts', async () => {
-    const { page } = tab
+    const { page } = ctx.tab
     // One deactivated account, so the list shows both states.
     assert.equal((await api(page, 'POST', '/accounts/tyrell/deactivate')).status, 200)
     await page.goto('/accounts')
@@ -384,6 +366,6 @@ describe('client accounts', () => {
     await page.keyboard.press('Enter')
     await page.waitForURL((u) => u.pathname === '/umbrella')
     await visible(page.getByRole('heading', { name: 'Umbrella Pharmaceuticals', level: 1 }))
-    tab.assertClean()
+    ctx.tab.assertClean()
   })
 })

@@ -2,8 +2,8 @@
 // password → sign in → home; plus deep links, the 404 page and the rate limit.
 
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import { launchChromium, openPage, screenshot, startBureau, storageSnapshot, visible } from './harness.mjs'
+import { describe, test } from 'node:test'
+import { openPage, screenshot, storageSnapshot, useBureau, visible } from './harness.mjs'
 
 const FIRM = 'Northwind Automation'
 const OWNER = { name: 'Ada Lovelace', email: 'ada@northwind.example' }
@@ -12,30 +12,11 @@ const PASSWORD = 'plum orbit canvas tundra 47'
 const CLIENT = 'Acme Corporation'
 
 describe('foundation', () => {
-  let server
-  let browser
-  let tab
-
-  before(async () => {
-    server = await startBureau()
-    browser = await launchChromium()
-    tab = await openPage(browser, server)
-  })
-
-  after(async () => {
-    // Not failures (a 401 from /api/v1/me is how a signed-out page learns it), but worth seeing.
-    for (const e of tab?.consoleErrors ?? []) console.log(`browser console: ${e}`)
-    await tab?.close()
-    await browser?.close()
-    const exit = await server?.stop()
-    if (exit && exit.signal !== 'SIGTERM' && exit.code !== 0) {
-      console.error(`bureau exited with ${JSON.stringify(exit)}:\n${server.log()}`)
-    }
-  })
+  const ctx = useBureau()
 
   test('a fresh installation opens the setup wizard, which signs the owner in', async () => {
-    const { page } = tab
-    const setup = await (await fetch(`${server.url}/api/v1/setup`)).json()
+    const { page } = ctx.tab
+    const setup = await (await fetch(`${ctx.server.url}/api/v1/setup`)).json()
     assert.deepEqual(setup, { needed: true })
 
     await page.goto('/')
@@ -102,16 +83,16 @@ describe('foundation', () => {
     assert.ok(!/bureau_session/.test(storage.cookie), 'the session cookie must be HttpOnly')
 
     // Setup is done for good.
-    const after = await (await fetch(`${server.url}/api/v1/setup`)).json()
+    const after = await (await fetch(`${ctx.server.url}/api/v1/setup`)).json()
     assert.deepEqual(after, { needed: false })
     await page.getByRole('button', { name: /Account menu/ }).hover()
     await page.mouse.move(640, 500)
     await screenshot(page, 'home')
-    tab.assertClean()
+    ctx.tab.assertClean()
   })
 
   test('sign out, a wrong password, then sign in again', async () => {
-    const { page } = tab
+    const { page } = ctx.tab
     // The user menu works from the keyboard.
     await page.getByRole('button', { name: /Account menu: Ada Lovelace/ }).focus()
     await page.keyboard.press('Enter')
@@ -143,11 +124,11 @@ describe('foundation', () => {
     await visible(page.getByRole('heading', { name: /, Ada$/ }))
     await visible(page.getByRole('table', { name: 'Client accounts' }).getByRole('cell', { name: CLIENT }))
     assertNoTokens(await storageSnapshot(page))
-    tab.assertClean()
+    ctx.tab.assertClean()
   })
 
   test('deep links survive sign-in, and unknown pages get a 404 inside the shell', async () => {
-    const { page } = tab
+    const { page } = ctx.tab
     await page.goto('/accounts')
     await visible(page.getByRole('heading', { name: 'Client accounts', level: 1 }))
     await visible(page.getByRole('cell', { name: CLIENT }))
@@ -184,7 +165,7 @@ describe('foundation', () => {
     await screenshot(page, 'not-found')
 
     // A new browser context has no session: the deep link is kept through sign-in.
-    const other = await openPage(browser, server)
+    const other = await openPage(ctx.browser, ctx.server)
     try {
       await other.page.goto('/accounts')
       await other.page.waitForURL((u) => u.pathname === '/login')
@@ -202,11 +183,11 @@ describe('foundation', () => {
     } finally {
       await other.close()
     }
-    tab.assertClean()
+    ctx.tab.assertClean()
   })
 
   test('the staff sign-in link shown by the wizard signs in to that firm', async () => {
-    const other = await openPage(browser, server)
+    const other = await openPage(ctx.browser, ctx.server)
     try {
       const { page } = other
       await page.goto('/login?tenant=northwind-automation')
@@ -223,7 +204,7 @@ describe('foundation', () => {
   })
 
   test('repeated failures are rate limited with a countdown', async () => {
-    const other = await openPage(browser, server)
+    const other = await openPage(ctx.browser, ctx.server)
     try {
       const { page } = other
       await page.goto('/login')

@@ -5,6 +5,7 @@
 //   CHROMIUM_PATH  the browser (default /usr/bin/chromium)
 //   E2E_DEBUG=1    print the server's log as it runs
 
+import { after, before } from 'node:test'
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -197,4 +198,27 @@ export function storageSnapshot(page) {
     const dump = (s) => Object.fromEntries(Array.from({ length: s.length }, (_, i) => [s.key(i), s.getItem(s.key(i))]))
     return { local: dump(window.localStorage), session: dump(window.sessionStorage), cookie: document.cookie }
   })
+}
+
+// useBureau registers, in the calling describe block, a fresh server, a
+// Chromium and one page for the suite, and tears them down afterwards. The
+// returned object is filled in once the suite's `before` hook has run.
+export function useBureau() {
+  const ctx = {}
+  before(async () => {
+    ctx.server = await startBureau()
+    ctx.browser = await launchChromium()
+    ctx.tab = await openPage(ctx.browser, ctx.server)
+  })
+  after(async () => {
+    // Not failures (a 401 from /api/v1/me is how a signed-out page learns it), but worth seeing.
+    for (const e of ctx.tab?.consoleErrors ?? []) console.log(`browser console: ${e}`)
+    await ctx.tab?.close()
+    await ctx.browser?.close()
+    const exit = await ctx.server?.stop()
+    if (exit && exit.signal !== 'SIGTERM' && exit.code !== 0) {
+      console.error(`bureau exited with ${JSON.stringify(exit)}:\n${ctx.server.log()}`)
+    }
+  })
+  return ctx
 }
