@@ -3,30 +3,17 @@ package audit
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"bureau/store"
+	"bureau/store/storetest"
 )
 
 func newDB(t *testing.T) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "a.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range []string{"t1", "t2"} {
-		if _, err := db.W.Exec(`INSERT INTO tenants (id, slug, name, created_at, updated_at) VALUES (?, ?, ?, '', '')`, id, id, id); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return db
+	return storetest.Open(t,
+		`INSERT INTO tenants (id, slug, name, created_at, updated_at) VALUES ('t1', 't1', 't1', '', ''), ('t2', 't2', 't2', '', '')`)
 }
 
 func appendN(t *testing.T, db *store.DB, tenant string, n int) {

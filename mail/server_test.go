@@ -2,7 +2,6 @@ package mail
 
 import (
 	"bytes"
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -17,7 +16,6 @@ import (
 	"mime/multipart"
 	"net"
 	netmail "net/mail"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,6 +26,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"bureau/store"
+	"bureau/store/storetest"
 )
 
 // A real SMTP server (emersion/go-smtp) in the test process, recording what
@@ -278,21 +277,8 @@ func parseMessage(t *testing.T, raw []byte) parsed {
 
 // newDB opens a migrated database with tenants t1 and t2.
 func newDB(t *testing.T) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "m.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range []string{"t1", "t2"} {
-		if _, err := db.W.Exec(`INSERT INTO tenants (id, slug, name, created_at, updated_at) VALUES (?, ?, ?, '', '')`, id, id, id); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return db
+	return storetest.Open(t,
+		`INSERT INTO tenants (id, slug, name, created_at, updated_at) VALUES ('t1', 't1', 't1', '', ''), ('t2', 't2', 't2', '', '')`)
 }
 
 const testToken = "tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0"

@@ -3,35 +3,20 @@ package people
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"bureau/apperr"
 	"bureau/store"
+	"bureau/store/storetest"
 )
 
 func seed(t *testing.T) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "p.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
+	return storetest.Open(t,
 		`INSERT INTO tenants (id, slug, name, created_at, updated_at) VALUES ('t1','one','One','','')`,
 		`INSERT INTO accounts (id, tenant_id, slug, name, created_at, updated_at) VALUES ('a1','t1','acme','Acme','',''), ('a2','t1','beta','Beta','','')`,
-		`INSERT INTO users (id, email, name, created_at, updated_at) VALUES ('u1','u@x.example','U','','')`,
-	} {
-		if _, err := db.W.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return db
+		`INSERT INTO users (id, email, name, created_at, updated_at) VALUES ('u1','u@x.example','U','','')`)
 }
 
 func add(db *store.DB, account, role string) error {
