@@ -292,3 +292,32 @@ func TestCrossTenantSweep(t *testing.T) {
 		}
 	}
 }
+
+// ISO-05: tenant and account come from the session and the path, never from
+// a header, the query string or the body.
+func TestScopeNeverFromRequest(t *testing.T) {
+	seed := seedMatrix(t)
+	aa := seed.callerClient(t, "aa")
+	before := aa.e.count(`SELECT sync_interval_seconds FROM accounts WHERE slug = 'beta'`)
+	r := aa.do("PATCH", "/api/v1/accounts/acme/settings?account_id=beta&account=beta&tenant=southwind",
+		map[string]any{"sync_interval": "1h"}, header("X-Tenant-ID", "southwind"), header("X-Account", "beta"))
+	if r.StatusCode != 200 {
+		t.Fatalf("patch own settings: %d %s", r.StatusCode, r.body)
+	}
+	if got := aa.e.count(`SELECT sync_interval_seconds FROM accounts WHERE slug = 'acme'`); got != 3600 {
+		t.Errorf("acme interval %d, want 3600", got)
+	}
+	if got := aa.e.count(`SELECT sync_interval_seconds FROM accounts WHERE slug = 'beta'`); got != before {
+		t.Errorf("beta changed: %d → %d", before, got)
+	}
+	r = aa.do("PATCH", "/api/v1/accounts/acme/settings", map[string]any{"sync_interval": "2h", "account_id": "beta"})
+	if r.StatusCode != 400 || r.code(t) != "unknown_field" {
+		t.Errorf("account_id in the body: %d %s", r.StatusCode, r.body)
+	}
+	// A staff member of another tenant naming this tenant gets their own.
+	xt := seed.callerClient(t, "xt")
+	list := xt.do("GET", "/api/v1/accounts?tenant=northwind", nil, header("X-Tenant-ID", "northwind"))
+	if strings.Contains(string(list.body), "acme") {
+		t.Errorf("tenant taken from the request: %s", list.body)
+	}
+}
