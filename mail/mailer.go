@@ -11,7 +11,6 @@ import (
 	"net/textproto"
 	"strings"
 	"time"
-	"unicode"
 
 	"bureau/store"
 )
@@ -166,23 +165,4 @@ func Reason(err error) string {
 }
 
 // sanitize makes s one printable line of at most max bytes, for the outbox.
-func sanitize(s string, max int) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > max {
-		cut := max
-		for cut > 0 && !isRuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut]
-	}
-	return s
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+func sanitize(s string, max int) string { return oneLine(s, max, "") }

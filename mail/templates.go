@@ -186,7 +186,12 @@ const maxNameBytes = 100
 // space collapse, so an account named "Acme\r\nBcc: evil@x.example" is shown
 // as "Acme Bcc: evil@x.example" on one line, and cannot start a header or a
 // fake line in the text part. Long names are cut on a rune boundary.
-func cleanName(s string) string {
+func cleanName(s string) string { return oneLine(s, maxNameBytes, "…") }
+
+// oneLine turns control characters and Unicode line separators into spaces,
+// collapses runs of space and cuts s on a rune boundary to at most max
+// bytes, ellipsis included.
+func oneLine(s string, max int, ellipsis string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
@@ -195,12 +200,12 @@ func cleanName(s string) string {
 		return r
 	}, s)
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= maxNameBytes {
+	if len(s) <= max {
 		return s
 	}
-	cut := maxNameBytes - len("…")
+	cut := max - len(ellipsis)
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return strings.TrimSpace(s[:cut]) + "…"
+	return strings.TrimSpace(s[:cut]) + ellipsis
 }
