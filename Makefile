@@ -64,9 +64,11 @@ chromium:
 	  fi; \
 	fi
 
-## bench: Go benchmarks (password hashing, middleware chain, store)
-bench: frontend/dist/index.html
+## bench: Go benchmarks (password hashing, middleware chain, policy), then
+## the load script: the real binary over loopback HTTP for 10 s
+bench: bin/bureau
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./bench/load -bin bin/bureau -duration 10s -clients 32
 
 ## fuzz: run each fuzz target for 30 s
 fuzz: frontend/dist/index.html
