@@ -24,6 +24,7 @@ import { errorMessage } from './ErrorState'
 import { useCan } from './meContext'
 import { PlanLimitNotice } from './PlanUsage'
 import { SlugCheckIcon, SlugCheckText, slugCheckError, useSlugCheck } from './SlugAvailability'
+import { SlugInput } from './SlugInput'
 
 const FIELDS: CreateField[] = ['name', 'slug', 'contact_email', 'external_ref', 'notes']
 const inputId = (f: CreateField) => `create-account-${f.replace(/_/g, '-')}`
@@ -200,7 +201,7 @@ function CreateAccountForm({ onClose, onBusy }: { onClose: () => void; onBusy: (
           data-autofocus
           disabled={submitting}
         />
-        <TextInput
+        <SlugInput
           {...field('slug')}
           onChange={(e) => setSlug(e.currentTarget.value)}
           onBlur={() => {
@@ -210,12 +211,9 @@ function CreateAccountForm({ onClose, onBusy }: { onClose: () => void; onBusy: (
           label="Slug"
           description="Used in the account’s address. It cannot be changed later."
           placeholder="acme-corporation"
-          autoComplete="off"
-          spellCheck={false}
           required
           disabled={submitting}
           rightSection={<SlugCheckIcon check={check} />}
-          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
           inputContainer={(input) => (
             <>
               {input}

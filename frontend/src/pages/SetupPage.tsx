@@ -51,6 +51,7 @@ import {
 } from '../lib/setupForm'
 import { cleanSlugInput, slugFromName } from '../lib/slug'
 import { rateLimitText, type LoginLocationState } from './LoginPage'
+import { SlugInput } from '../components/SlugInput'
 
 const inputId = (f: SetupField) => `setup-${f.replace(/_/g, '-')}`
 
@@ -333,17 +334,14 @@ export function SetupPage() {
                   autoFocus
                   maxLength={200}
                 />
-                <TextInput
+                <SlugInput
                   {...field('tenant_slug')}
                   onChange={(e) => setSlug('tenant', e.currentTarget.value)}
                   onBlur={() => tidySlug('tenant_slug')}
                   label="Firm slug"
                   description="Lower-case letters, digits and hyphens. It cannot be changed later."
                   placeholder="northwind-automation"
-                  autoComplete="off"
-                  spellCheck={false}
                   required
-                  styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
                 />
                 <Text size="xs" c="dimmed" mt={-8}>
                   Staff sign-in link:{' '}
@@ -411,17 +409,14 @@ export function SetupPage() {
                   required
                   maxLength={200}
                 />
-                <TextInput
+                <SlugInput
                   {...field('account_slug')}
                   onChange={(e) => setSlug('account', e.currentTarget.value)}
                   onBlur={() => tidySlug('account_slug')}
                   label="Client slug"
                   description="Used in the account's address. It cannot be changed later."
                   placeholder="acme-corporation"
-                  autoComplete="off"
-                  spellCheck={false}
                   required
-                  styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
                 />
                 <Text size="xs" c="dimmed" mt={-8}>
                   Address:{' '}
