@@ -216,7 +216,7 @@ func setup(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 	}
 	defer db.Close()
 	hasher := auth.NewHasher(auth.DefaultParams, 0)
-	created, err := tenant.Setup(ctx, db, hasher, time.Now(), in, auth.Request{UserAgent: "bureau setup"})
+	created, err := tenant.Setup(ctx, db, hasher, time.Now(), license.PublicKey(), in, auth.Request{UserAgent: "bureau setup"})
 	if err != nil {
 		return describe(err)
 	}

@@ -59,7 +59,7 @@ func (s *Server) postSetup(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	created, err := tenant.Setup(c.UserContext(), s.DB, s.Auth.Hasher, s.Now(), in, reqMeta(c))
+	created, err := tenant.Setup(c.UserContext(), s.DB, s.Auth.Hasher, s.Now(), s.Tenants.LicenseKey, in, reqMeta(c))
 	if err != nil {
 		return err
 	}

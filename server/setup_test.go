@@ -166,3 +166,41 @@ func TestSetupWithoutAccountUsesTheFirm(t *testing.T) {
 		t.Fatalf("account slug %v, want the firm's", got)
 	}
 }
+
+// SPEC §1: a tenant starts on the trial plan, or on the plan of a license
+// pasted into setup; a license that does not hold is refused with its reason.
+func TestSetupWithLicense(t *testing.T) {
+	tests := []struct {
+		name, plan, license, code, field string
+	}{
+		{"tampered", "", strings.Replace(signedLicense("northwind", 40, "2027-12-31"), "max_accounts: 40", "max_accounts: 99", 1), "license_invalid", "license"},
+		{"another firm's", "", signedLicense("southwind", 40, "2027-12-31"), "license_wrong_tenant", "license"},
+		{"expired", "", signedLicense("northwind", 40, "2026-01-31"), "license_expired", "license"},
+		{"plan differs", "growth", signedLicense("northwind", 40, "2027-12-31"), "license_plan_mismatch", "plan"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			in := validSetup()
+			in.Plan, in.License = tt.plan, tt.license
+			r := e.client().do("POST", "/api/v1/setup", in)
+			if r.StatusCode != 422 || r.code(t) != tt.code || !strings.Contains(string(r.body), `"field":"`+tt.field+`"`) {
+				t.Fatalf("got %d %s", r.StatusCode, r.body)
+			}
+			if n := e.count("SELECT COUNT(*) FROM tenants"); n != 0 {
+				t.Fatal("a refused license wrote a tenant")
+			}
+		})
+	}
+	e := newEnv(t)
+	in := validSetup()
+	in.Plan, in.License = "consulting", signedLicense("northwind", 40, "2027-12-31")
+	owner := e.client()
+	r := owner.do("POST", "/api/v1/setup", in)
+	if r.StatusCode != 201 || r.json(t)["tenant"].(map[string]any)["plan"] != "consulting" {
+		t.Fatalf("valid license: %d %s", r.StatusCode, r.body)
+	}
+	if u := owner.do("GET", "/api/v1/tenant/usage", nil).json(t); u["accounts_limit"] != float64(40) || u["license_state"] != "valid" {
+		t.Fatalf("usage after a licensed setup: %v", u)
+	}
+}

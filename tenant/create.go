@@ -39,15 +39,8 @@ func Create(ctx context.Context, db *store.DB, hasher *auth.Hasher, now time.Tim
 		errs.Add("plan", "plan_invalid", "Choose trial, starter, growth, scale or consulting.")
 	}
 	if in.License != "" {
-		l, err := license.Verify(in.License, pub)
-		switch {
-		case err != nil:
-			errs.Add("license", "license_invalid", "This license could not be verified.")
-		case l.Tenant != in.Slug:
-			errs.Add("license", "license_wrong_tenant", "This license was issued for “"+l.Tenant+"”.")
-		default:
-			c.Plan = l.Plan
-		}
+		c.Plan = checkLicense(&errs, in.License, in.Slug, now, pub).Plan
+		c.License = in.License
 	}
 	var exists int
 	if err := db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email = ?`, c.UserEmail).Scan(&exists); err != nil {
@@ -71,14 +64,7 @@ func Create(ctx context.Context, db *store.DB, hasher *auth.Hasher, now time.Tim
 	}
 	c.TenantID, c.UserID = store.NewID(), store.NewID()
 	err := db.Write(ctx, func(tx *sql.Tx) error {
-		if err := createTenant(ctx, tx, c, hash, now, audit.Event{ActorKind: audit.ActorCLI}); err != nil {
-			return err
-		}
-		if in.License == "" {
-			return nil
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE tenants SET license = ? WHERE id = ?`, strings.TrimSpace(in.License)+"\n", c.TenantID)
-		return err
+		return createTenant(ctx, tx, c, hash, now, audit.Event{ActorKind: audit.ActorCLI})
 	})
 	return c, err
 }

@@ -4,6 +4,7 @@ package tenant
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"fmt"
 	"net/mail"
@@ -36,6 +37,7 @@ type Created struct {
 	TenantID, TenantSlug, TenantName, Plan string
 	AccountID, AccountSlug, AccountName    string
 	UserID, UserEmail, UserName            string
+	License                                string // the signed license text, when one set the plan
 }
 
 // Needed reports whether the installation still has no tenant.
@@ -56,13 +58,15 @@ func ErrSetupDone() error {
 // owner (Tenant Admin, local password) in one transaction. It refuses once any
 // tenant exists; the check runs inside the write transaction, so two
 // concurrent setups cannot both succeed.
-func Setup(ctx context.Context, db *store.DB, hasher *auth.Hasher, now time.Time, in SetupInput, req auth.Request) (Created, error) {
+// A pasted license (verified against pub) sets the plan; without one the
+// tenant starts on the trial plan.
+func Setup(ctx context.Context, db *store.DB, hasher *auth.Hasher, now time.Time, pub ed25519.PublicKey, in SetupInput, req auth.Request) (Created, error) {
 	if needed, err := Needed(ctx, db); err != nil {
 		return Created{}, err
 	} else if !needed {
 		return Created{}, ErrSetupDone()
 	}
-	c, err := validateSetup(&in)
+	c, err := validateSetup(&in, now, pub)
 	if err != nil {
 		return Created{}, err
 	}
@@ -90,7 +94,7 @@ func Setup(ctx context.Context, db *store.DB, hasher *auth.Hasher, now time.Time
 	return c, nil
 }
 
-func validateSetup(in *SetupInput) (Created, error) {
+func validateSetup(in *SetupInput, now time.Time, pub ed25519.PublicKey) (Created, error) {
 	var errs apperr.Fields
 	c := validateFirm(&errs, "tenant_", in.TenantName, in.TenantSlug, in.OwnerName, in.OwnerEmail)
 	var fe *apperr.FieldError
@@ -116,18 +120,17 @@ func validateSetup(in *SetupInput) (Created, error) {
 		// rather than quietly creating an empty tenant.
 		errs.Add("sample_data", "sample_data_unavailable", "Sample data is not available in this version yet; set up without it.")
 	}
-	switch in.Plan {
-	case "", "trial":
+	switch {
+	case strings.TrimSpace(in.License) != "":
+		l := checkLicense(&errs, in.License, in.TenantSlug, now, pub)
+		if !errs.Has("license") && in.Plan != "" && in.Plan != l.Plan {
+			errs.Add("plan", "license_plan_mismatch", "The license is for the "+l.Plan+" plan; choose that plan or leave the plan out.")
+		}
+		c.Plan, c.License = l.Plan, in.License
+	case in.Plan == "" || in.Plan == "trial":
 		c.Plan = "trial"
-		if in.License != "" {
-			errs.Add("license", "license_unexpected", "A license sets its own plan: choose its plan, or leave the license out for a trial.")
-		}
 	default:
-		if in.License == "" {
-			errs.Add("license", "license_required", "Paste the signed license for the "+in.Plan+" plan, or start on the trial plan.")
-		} else {
-			errs.Add("license", "license_invalid", "This license could not be verified.")
-		}
+		errs.Add("license", "license_required", "Paste the signed license for the "+in.Plan+" plan, or start on the trial plan.")
 	}
 	return c, errs.Err()
 }
@@ -164,8 +167,12 @@ func ValidEmail(field, s string) (string, *apperr.FieldError) {
 // owner's Tenant Admin membership, with their audit events.
 func createTenant(ctx context.Context, tx *sql.Tx, c Created, passwordHash string, now time.Time, actor audit.Event) error {
 	ts := store.Time(now)
-	_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, slug, name, plan, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, c.TenantID, c.TenantSlug, c.TenantName, c.Plan, ts, ts)
+	var licenseText any
+	if c.License != "" {
+		licenseText = strings.TrimSpace(c.License) + "\n"
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, slug, name, plan, license, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, c.TenantID, c.TenantSlug, c.TenantName, c.Plan, licenseText, ts, ts)
 	if store.IsUnique(err) {
 		var fe apperr.Fields
 		fe.Add("tenant_slug", "slug_taken", "Another firm on this installation uses this slug.")

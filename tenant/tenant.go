@@ -59,20 +59,12 @@ func (s *Service) SetLicense(ctx context.Context, actor audit.Actor, tenantID, t
 	if err := s.DB.R.QueryRowContext(ctx, `SELECT slug FROM tenants WHERE id = ?`, tenantID).Scan(&slug); err != nil {
 		return LicenseInfo{}, fmt.Errorf("tenant: %w", err)
 	}
-	l, err := license.Verify(text, s.LicenseKey)
 	var fe apperr.Fields
-	switch {
-	case err != nil:
-		fe.Add("license", "license_invalid", "This license could not be verified. Paste the whole file, from “Bureau license” to the signature line.")
-	case l.Tenant != slug:
-		fe.Add("license", "license_wrong_tenant", "This license was issued for “"+l.Tenant+"”, not for this tenant ("+slug+").")
-	case now.After(l.Expires.Add(24 * time.Hour)):
-		fe.Add("license", "license_expired", "This license expired on "+l.Expires.Format(time.DateOnly)+". Ask for a renewed license.")
-	}
+	l := checkLicense(&fe, text, slug, now, s.LicenseKey)
 	if err := fe.Err(); err != nil {
 		return LicenseInfo{}, err
 	}
-	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE tenants SET license = ?, plan = ?, updated_at = ? WHERE id = ?`,
 			strings.TrimSpace(text)+"\n", l.Plan, store.Time(now), tenantID); err != nil {
 			return fmt.Errorf("store license: %w", err)
@@ -84,6 +76,22 @@ func (s *Service) SetLicense(ctx context.Context, actor audit.Actor, tenantID, t
 		return LicenseInfo{}, err
 	}
 	return s.License(ctx, tenantID)
+}
+
+// checkLicense verifies a license pasted for tenantSlug: signed by pub,
+// issued for that tenant, not expired. Problems go to errs on the field
+// "license".
+func checkLicense(errs *apperr.Fields, text, tenantSlug string, now time.Time, pub ed25519.PublicKey) license.License {
+	l, err := license.Verify(text, pub)
+	switch {
+	case err != nil:
+		errs.Add("license", "license_invalid", "This license could not be verified. Paste the whole file, from “Bureau license” to the signature line.")
+	case l.Tenant != tenantSlug:
+		errs.Add("license", "license_wrong_tenant", "This license was issued for “"+l.Tenant+"”, not for this tenant ("+tenantSlug+").")
+	case now.After(l.Expires.Add(24 * time.Hour)):
+		errs.Add("license", "license_expired", "This license expired on "+l.Expires.Format(time.DateOnly)+". Ask for a renewed license.")
+	}
+	return l
 }
 
 // Usage is the tenant's consumption against its plan.
