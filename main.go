@@ -24,6 +24,8 @@ import (
 	"bureau/auth"
 	"bureau/config"
 	"bureau/license"
+	"bureau/mail"
+	"bureau/people"
 	"bureau/policy"
 	"bureau/secret"
 	"bureau/server"
@@ -159,12 +161,20 @@ func serve(ctx context.Context, logOut io.Writer) error {
 		return err
 	}
 	sessions := &auth.Sessions{DB: db, Now: time.Now, Idle: cfg.Session.IdleTimeout, Absolute: cfg.Session.AbsoluteTimeout}
-	authSvc := &auth.Service{DB: db, Hasher: auth.NewHasher(auth.DefaultParams, 0), Limiter: auth.NewLimiter(),
+	authSvc := &auth.Service{DB: db, Hasher: auth.NewHasher(auth.DefaultParams, 0), Limiter: auth.NewLimiter(), ResetLimiter: auth.NewResetLimiter(),
 		Sessions: sessions, Now: time.Now}
 	accounts := &account.Service{DB: db, Now: time.Now, LicenseKey: license.PublicKey()}
 	tenants := &tenant.Service{DB: db, Now: time.Now, LicenseKey: license.PublicKey()}
+	mailer, err := mail.New(mail.FromConfig(cfg.SMTP), nil, db, log)
+	if err != nil {
+		return fmt.Errorf("smtp: %w", err)
+	}
+	if mailer.Sender == nil {
+		log.Info("smtp not configured: mail goes to each tenant's outbox")
+	}
+	peopleSvc := &people.Service{DB: db, Hasher: authSvc.Hasher, Limiter: authSvc.Limiter, Now: time.Now}
 	srv, err := server.New(server.Deps{Config: cfg, DB: db, Policy: pol, Auth: authSvc, Accounts: accounts,
-		Tenants: tenants, Web: webFS(), Log: log,
+		Tenants: tenants, People: peopleSvc, Mailer: mailer, Web: webFS(), Log: log,
 		Now: time.Now, CSRFKey: secret.Derive(master, "csrf"), Version: version})
 	if err != nil {
 		return err

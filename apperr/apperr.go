@@ -26,6 +26,7 @@ const (
 
 // FieldError names one bad input field.
 type FieldError struct {
+	Line    int    `json:"line,omitempty"` // of an uploaded file, counted from 1
 	Field   string `json:"field"`
 	Code    string `json:"code"`
 	Message string `json:"message"`

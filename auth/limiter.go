@@ -46,6 +46,13 @@ func NewLimiter() *Limiter {
 		IPBurst: 30, IPRefill: 6 * time.Second}
 }
 
+// NewResetLimiter limits password reset requests: 3 free per email, then
+// 5 min doubling to 1 h; 10 per IP, one more a minute.
+func NewResetLimiter() *Limiter {
+	return &Limiter{FreeAttempts: 3, BaseDelay: 5 * time.Minute, MaxDelay: time.Hour,
+		IPBurst: 10, IPRefill: time.Minute}
+}
+
 // Allow counts an attempt for key from ip at now. When it is refused, wait
 // says how long until the next attempt may be made.
 func (l *Limiter) Allow(key, ip string, now time.Time) (ok bool, wait time.Duration) {

@@ -16,11 +16,14 @@ import (
 
 // Service signs people in and out.
 type Service struct {
-	DB       *store.DB
-	Hasher   *Hasher
-	Limiter  *Limiter
-	Sessions *Sessions
-	Now      func() time.Time
+	DB      *store.DB
+	Hasher  *Hasher
+	Limiter *Limiter // sign-in attempts, per email and IP
+	// ResetLimiter bounds password reset mails: 3 per address, then one
+	// every few minutes at most, so nobody floods a mailbox.
+	ResetLimiter *Limiter
+	Sessions     *Sessions
+	Now          func() time.Time
 }
 
 // Request describes where a request came from, for limits and audit.
@@ -180,7 +183,7 @@ func (s *Service) findUser(ctx context.Context, email, tenant string) (loginUser
 		FROM memberships m
 		JOIN tenants t ON t.id = m.tenant_id
 		LEFT JOIN accounts a ON a.tenant_id = m.tenant_id AND a.id = m.account_id
-		WHERE m.user_id = ? AND (? = '' OR t.slug = ?) AND (m.account_id IS NULL OR a.status = 'active')
+		WHERE m.user_id = ? AND m.status = 'active' AND (? = '' OR t.slug = ?) AND (m.account_id IS NULL OR a.status = 'active')
 		ORDER BY m.created_at LIMIT 1`, u.id, tenant, tenant).Scan(&u.tenantID, &u.role, &staffPw)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return u, fmt.Errorf("login membership: %w", err)

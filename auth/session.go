@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"bureau/apperr"
+	"bureau/policy"
 	"bureau/store"
 )
 
@@ -38,6 +40,7 @@ type Principal struct {
 	// tenant (removed, or their account is deactivated): they see a plain
 	// home screen and nothing else.
 	Role        string
+	Roles       []string // effective: Role and the roles of the person's groups
 	AccountID   string
 	AccountSlug string
 	AccountName string
@@ -96,6 +99,10 @@ func (s *Sessions) Create(ctx context.Context, tx *sql.Tx, userID, tenantID, met
 	if err != nil {
 		return "", "", fmt.Errorf("create session: %w", err)
 	}
+	if _, err := tx.ExecContext(ctx, `UPDATE memberships SET last_active_at = ? WHERE tenant_id = ? AND user_id = ? AND status = 'active'`,
+		store.Time(now), tenantID, userID); err != nil {
+		return "", "", fmt.Errorf("create session: %w", err)
+	}
 	return token, id, nil
 }
 
@@ -109,20 +116,22 @@ func (s *Sessions) Resolve(ctx context.Context, token string) (*Principal, error
 	var p Principal
 	var created, lastSeen, expires string
 	var staffPw int
-	var role, accountID, accountSlug, accountName, accountStatus sql.NullString
+	var role, accountID, accountSlug, accountName, accountStatus, groupRoles sql.NullString
 	err := s.DB.R.QueryRowContext(ctx, `
 		SELECT s.id, s.auth_method, s.created_at, s.last_seen_at, s.expires_at,
 		       u.id, u.email, u.name, t.id, t.slug, t.name, t.plan, t.branding, t.staff_passwords_enabled,
-		       m.role, m.account_id, a.slug, a.name, a.status
+		       m.role, m.account_id, a.slug, a.name, a.status,
+		       (SELECT group_concat(DISTINCT g.role) FROM group_members gm JOIN groups g ON g.id = gm.group_id
+		        WHERE gm.membership_id = m.id AND g.role IS NOT NULL)
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id
 		JOIN tenants t ON t.id = s.tenant_id
-		LEFT JOIN memberships m ON m.tenant_id = s.tenant_id AND m.user_id = s.user_id
+		LEFT JOIN memberships m ON m.tenant_id = s.tenant_id AND m.user_id = s.user_id AND m.status = 'active'
 		LEFT JOIN accounts a ON a.tenant_id = m.tenant_id AND a.id = m.account_id
 		WHERE s.token_hash = ?`, hash).Scan(
 		&p.SessionID, &p.AuthMethod, &created, &lastSeen, &expires,
 		&p.UserID, &p.Email, &p.Name, &p.TenantID, &p.TenantSlug, &p.TenantName, &p.Plan, &p.Branding, &staffPw,
-		&role, &accountID, &accountSlug, &accountName, &accountStatus)
+		&role, &accountID, &accountSlug, &accountName, &accountStatus, &groupRoles)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNoSession
 	}
@@ -141,14 +150,45 @@ func (s *Sessions) Resolve(ctx context.Context, token string) (*Principal, error
 	p.StaffPasswordsEnabled = staffPw == 1
 	if role.Valid && (!accountID.Valid || accountStatus.String == "active") {
 		p.Role, p.AccountID, p.AccountSlug, p.AccountName = role.String, accountID.String, accountSlug.String, accountName.String
+		p.Roles = effectiveRoles(p.Role, groupRoles.String)
 	}
 	if now.Sub(seen) >= touchEvery {
-		if _, err := s.DB.W.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`,
-			store.Time(now), p.SessionID); err != nil {
-			return nil, fmt.Errorf("touch session: %w", err)
+		if err := s.touch(ctx, &p, now); err != nil {
+			return nil, err
 		}
 	}
 	return &p, nil
+}
+
+// effectiveRoles is the member's own role and their groups' (a
+// comma-separated list), in the policy's order, without repeats.
+func effectiveRoles(own, groups string) []string {
+	have := map[string]bool{own: true}
+	for _, r := range strings.Split(groups, ",") {
+		have[r] = r != ""
+	}
+	var out []string
+	for _, r := range policy.Roles {
+		if have[r] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// touch records activity: on the session (idle timeout) and on the
+// membership (the members list's Last active).
+func (s *Sessions) touch(ctx context.Context, p *Principal, now time.Time) error {
+	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, store.Time(now), p.SessionID); err != nil {
+			return fmt.Errorf("touch session: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET last_active_at = ? WHERE tenant_id = ? AND user_id = ? AND status = 'active'`,
+			store.Time(now), p.TenantID, p.UserID); err != nil {
+			return fmt.Errorf("touch membership: %w", err)
+		}
+		return nil
+	})
 }
 
 // Delete ends the session whose cookie token is token.

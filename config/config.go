@@ -30,6 +30,7 @@ type Config struct {
 	HTTP            HTTP          `yaml:"http"`
 	Session         Session       `yaml:"session"`
 	Database        Database      `yaml:"database"`
+	SMTP            SMTP          `yaml:"smtp"`
 }
 
 type Log struct {
@@ -55,6 +56,20 @@ type Database struct {
 	Readers     int    `yaml:"readers"`
 }
 
+// SMTP is the relay that invitation and password reset mail leaves
+// through. With no host, mail lands in each tenant's outbox instead.
+type SMTP struct {
+	Host     string        `yaml:"host"`
+	Port     int           `yaml:"port"` // 0: 587 for starttls, 465 for implicit, 25 for none
+	Username string        `yaml:"username"`
+	Password string        `yaml:"password"`
+	From     string        `yaml:"from"`
+	FromName string        `yaml:"from_name"`
+	TLS      string        `yaml:"tls"` // starttls | implicit | none (loopback only)
+	Timeout  time.Duration `yaml:"timeout"`
+	Retries  int           `yaml:"retries"`
+}
+
 // Defaults are what `bureau serve` runs with when nothing is configured.
 func Defaults() Config {
 	return Config{
@@ -71,6 +86,7 @@ func Defaults() Config {
 		},
 		Session:  Session{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
 		Database: Database{Synchronous: "FULL", Readers: 4},
+		SMTP:     SMTP{FromName: "Bureau", TLS: "starttls", Timeout: 30 * time.Second, Retries: 3},
 	}
 }
 
@@ -219,6 +235,14 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("log.level must be debug, info, warn or error, not %q", c.Log.Level)
 	}
+	switch c.SMTP.TLS {
+	case "starttls", "implicit", "none":
+	default:
+		return fmt.Errorf("smtp.tls must be starttls, implicit or none, not %q", c.SMTP.TLS)
+	}
+	if c.SMTP.Host != "" && c.SMTP.From == "" {
+		return errors.New("smtp.from must be set when smtp.host is: the address mail is sent from")
+	}
 	if c.Log.Format != "json" && c.Log.Format != "text" {
 		return fmt.Errorf("log.format must be json or text, not %q", c.Log.Format)
 	}
@@ -234,6 +258,9 @@ func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "bureau.
 
 // YAML renders the effective configuration, for `bureau config`.
 func (c Config) YAML() string {
+	if c.SMTP.Password != "" {
+		c.SMTP.Password = "(set)" // printed configs end up in tickets
+	}
 	out, err := yaml.Marshal(c)
 	if err != nil {
 		return err.Error()

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"bureau/config"
 	"bureau/store"
 )
 
@@ -84,6 +85,25 @@ func (m *Mailer) Deliver(ctx context.Context, msg Message) (sent bool, err error
 		return false, fmt.Errorf("deliver %s: %w", msg.Kind, err)
 	}
 	return false, nil
+}
+
+// Keep puts msg in the outbox without trying to send it, with reason.
+func (m *Mailer) Keep(ctx context.Context, msg Message, reason string) error {
+	if err := msg.Validate(); err != nil {
+		return fmt.Errorf("keep %s: %w", msg.Kind, err)
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := m.Outbox.Save(sctx, forOutbox(msg), reason); err != nil {
+		return fmt.Errorf("keep %s: %w", msg.Kind, err)
+	}
+	return nil
+}
+
+// FromConfig turns the configuration file's smtp section into a Config.
+func FromConfig(c config.SMTP) Config {
+	return Config{Host: c.Host, Port: c.Port, Username: c.Username, Password: c.Password, From: c.From,
+		FromName: c.FromName, TLS: c.TLS, Timeout: c.Timeout, Retries: c.Retries}
 }
 
 // maskAddr replaces addr in s, in any case, by "<recipient>".

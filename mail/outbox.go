@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"bureau/apperr"
 	"bureau/store"
 )
 
@@ -91,4 +92,47 @@ func (o *Outbox) List(ctx context.Context, tenantID string, limit int) ([]Outbox
 		return nil, fmt.Errorf("outbox list: %w", err)
 	}
 	return items, nil
+}
+
+// Page returns one page of the tenant's unsent messages, newest first, and
+// the cursor of the next page ("" at the end).
+func (o *Outbox) Page(ctx context.Context, tenantID string, limit int, cursor string) ([]OutboxItem, string, error) {
+	if tenantID == "" {
+		return nil, "", errors.New("outbox page: no tenant")
+	}
+	beforeAt, beforeID := "", ""
+	if cursor != "" {
+		key, err := store.DecodeCursor(cursor, 2)
+		if err != nil {
+			return nil, "", apperr.New(apperr.KindBadRequest, "cursor_invalid", "The cursor is not one this server made; start from the first page.")
+		}
+		beforeAt, beforeID = key[0], key[1]
+	}
+	rows, err := o.db.R.QueryContext(ctx, `SELECT id, to_addr, subject, body_text, link, kind, reason, created_at
+		FROM outbox WHERE tenant_id = ? AND (? = '' OR (created_at, id) < (?, ?))
+		ORDER BY created_at DESC, id DESC LIMIT ?`, tenantID, cursor, beforeAt, beforeID, limit+1)
+	if err != nil {
+		return nil, "", fmt.Errorf("outbox page: %w", err)
+	}
+	defer rows.Close()
+	items := []OutboxItem{}
+	var keys []string
+	for rows.Next() {
+		var it OutboxItem
+		var created string
+		if err := rows.Scan(&it.ID, &it.To, &it.Subject, &it.Body, &it.Link, &it.Kind, &it.Reason, &created); err != nil {
+			return nil, "", fmt.Errorf("outbox page: %w", err)
+		}
+		it.CreatedAt = store.MustTime(created)
+		items, keys = append(items, it), append(keys, created)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("outbox page: %w", err)
+	}
+	next := ""
+	if len(items) > limit {
+		items = items[:limit]
+		next = store.EncodeCursor(keys[limit-1], items[limit-1].ID)
+	}
+	return items, next, nil
 }

@@ -97,3 +97,30 @@ func (p *Policy) Permissions(role string) []string {
 // Known reports whether any role holds perm; a route naming an unknown
 // permission is a typo that would deny everyone, so the server refuses it.
 func (p *Policy) Known(perm string) bool { return p.known[perm] }
+
+// AllowedAny reports whether any of roles has perm: a member's rights are
+// the union of their own role and their groups' (SPEC §2).
+func (p *Policy) AllowedAny(roles []string, perm string) bool {
+	for _, r := range roles {
+		if p.Allowed(r, perm) {
+			return true
+		}
+	}
+	return false
+}
+
+// PermissionsOf is the union of the permissions of roles, sorted.
+func (p *Policy) PermissionsOf(roles []string) []string {
+	set := map[string]bool{}
+	for _, r := range roles {
+		for _, perm := range p.Permissions(r) {
+			set[perm] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for perm := range set {
+		out = append(out, perm)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -135,7 +135,7 @@ func (s *Server) patchAccount(c *fiber.Ctx) error {
 		return err
 	}
 	p := principalOf(c)
-	a, err := s.Accounts.Update(c.UserContext(), actorOf(c), accountOf(c), in, s.Policy.Allowed(p.Role, "account:rename"))
+	a, err := s.Accounts.Update(c.UserContext(), actorOf(c), accountOf(c), in, s.Policy.AllowedAny(p.Roles, "account:rename"))
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,8 @@ import (
 	"bureau/account"
 	"bureau/auth"
 	"bureau/config"
+	"bureau/mail"
+	"bureau/people"
 	"bureau/policy"
 	"bureau/store"
 	"bureau/tenant"
@@ -34,6 +36,8 @@ type Deps struct {
 	Auth     *auth.Service
 	Accounts *account.Service
 	Tenants  *tenant.Service
+	People   *people.Service
+	Mailer   *mail.Mailer
 	Web      fs.FS // the built web app; nil serves a note to build it
 	Log      *slog.Logger
 	Now      func() time.Time

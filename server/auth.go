@@ -81,9 +81,9 @@ func (s *Server) authorize(r Route) fiber.Handler {
 			}
 			c.Locals(localAccount, a)
 		}
-		if !s.Policy.Allowed(p.Role, r.Perm) {
+		if !s.Policy.AllowedAny(p.Roles, r.Perm) {
 			s.log.WarnContext(c.UserContext(), "permission denied", "request_id", requestID(c), "user_id", p.UserID,
-				"tenant_id", p.TenantID, "role", p.Role, "permission", r.Perm, "method", c.Method(), "path", c.Path())
+				"tenant_id", p.TenantID, "roles", p.Roles, "permission", r.Perm, "method", c.Method(), "path", c.Path())
 			return apperr.Forbidden("permission_denied", "Your role does not allow this.")
 		}
 		return c.Next()

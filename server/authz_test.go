@@ -72,6 +72,25 @@ func loadMatrix(t *testing.T) []matrixRow {
 type seeded struct {
 	image  []byte
 	tokens map[string]string // caller → session token
+	ids    map[string]string // what :user, :id and :token stand for; see fill
+}
+
+// fill puts seeded objects in for a path's parameters: :user is acme's
+// Account User (a staff member under /tenant/staff), :id a group, an
+// invitation of acme or a staff invitation, :token a live invitation link.
+func (s seeded) fill(path string) string {
+	user, id := s.ids["au"], "no-such-id"
+	switch {
+	case strings.Contains(path, "/tenant/staff/invitations/"):
+		id = s.ids["staff_invitation"]
+	case strings.Contains(path, "/tenant/staff/"):
+		user = s.ids["c"]
+	case strings.Contains(path, "/invitations/:id"):
+		id = s.ids["invitation"]
+	case strings.Contains(path, "/groups/:id"):
+		id = s.ids["group"]
+	}
+	return strings.NewReplacer(":user", user, ":id", id, ":token", s.ids["token"]).Replace(path)
 }
 
 func seedMatrix(t *testing.T) seeded {
@@ -92,6 +111,14 @@ func seedMatrix(t *testing.T) seeded {
 		"dm": e.addPerson("dm@gamma.example", "", "account_admin", "gamma"),
 	}
 	e.exec(`UPDATE accounts SET status = 'deactivated' WHERE slug = 'gamma'`)
+	ids["group"] = owner.do("POST", "/api/v1/accounts/acme/groups", map[string]any{"name": "Finance"}).json(t)["id"].(string)
+	invited := owner.do("POST", "/api/v1/accounts/acme/invitations", map[string]any{
+		"invites": []any{map[string]any{"email": "pending@acme.example", "role": "client", "groups": []string{}}}}).json(t)
+	ids["invitation"] = invited["items"].([]any)[0].(map[string]any)["invitation_id"].(string)
+	ids["token"] = e.lastLinkToken()
+	staff := owner.do("POST", "/api/v1/tenant/staff", map[string]any{
+		"invites": []any{map[string]any{"email": "pending@northwind.example", "role": "consultant"}}}).json(t)
+	ids["staff_invitation"] = staff["items"].([]any)[0].(map[string]any)["invitation_id"].(string)
 	south, err := tenant.Create(context.Background(), e.db, e.srv.Auth.Hasher, e.clock.Now(), nil, tenant.CreateInput{
 		Name: "Southwind", Slug: "southwind", OwnerName: "Sam", OwnerEmail: "sam@southwind.example",
 		OwnerPassword: "southwind owner long password"})
@@ -100,12 +127,13 @@ func seedMatrix(t *testing.T) seeded {
 	}
 	ids["xt"] = e.userID("sam@southwind.example")
 	tenants := map[string]string{}
-	for caller := range ids {
+	for _, caller := range callers[1:] {
 		tenants[caller] = e.tenantOf(ids[caller])
 	}
 	tenants["xt"] = south.TenantID
-	s := seeded{tokens: map[string]string{}}
-	for caller, id := range ids {
+	s := seeded{tokens: map[string]string{}, ids: ids}
+	for _, caller := range callers[1:] {
+		id := ids[caller]
 		err := e.db.Write(context.Background(), func(tx *sql.Tx) error {
 			token, _, err := e.srv.Auth.Sessions.Create(context.Background(), tx, id, tenants[caller], "password", "", "")
 			s.tokens[caller] = token
@@ -174,7 +202,7 @@ func TestAuthzMatrix(t *testing.T) {
 			name := row.method + " " + row.path + " " + row.scope + " " + caller
 			t.Run(name, func(t *testing.T) {
 				c := seed.callerClient(t, caller)
-				path := strings.Replace(row.path, ":account", slugFor(caller, row.scope), 1)
+				path := seed.fill(strings.Replace(row.path, ":account", slugFor(caller, row.scope), 1))
 				if strings.HasSuffix(path, "slug-availability") {
 					path += "?slug=new-client"
 				}

@@ -20,6 +20,8 @@ import (
 	"bureau/account"
 	"bureau/auth"
 	"bureau/config"
+	"bureau/mail"
+	"bureau/people"
 	"bureau/policy"
 	"bureau/store"
 	"bureau/tenant"
@@ -99,7 +101,7 @@ func newEnvFrom(t *testing.T, image []byte, cfg config.Config) *env {
 	}
 	clk := &clock{now: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
 	sessions := &auth.Sessions{DB: db, Now: clk.Now, Idle: cfg.Session.IdleTimeout, Absolute: cfg.Session.AbsoluteTimeout}
-	svc := &auth.Service{DB: db, Hasher: auth.NewHasher(cheapParams, 0), Limiter: auth.NewLimiter(), Sessions: sessions, Now: clk.Now}
+	svc := &auth.Service{DB: db, Hasher: auth.NewHasher(cheapParams, 0), Limiter: auth.NewLimiter(), ResetLimiter: auth.NewResetLimiter(), Sessions: sessions, Now: clk.Now}
 	logs := &bytes.Buffer{}
 	web := fstest.MapFS{
 		"index.html":           {Data: []byte("<!doctype html><title>Bureau test</title>")},
@@ -108,7 +110,13 @@ func newEnvFrom(t *testing.T, image []byte, cfg config.Config) *env {
 	}
 	accounts := &account.Service{DB: db, Now: clk.Now, LicenseKey: testLicenseKey.Public().(ed25519.PublicKey)}
 	tenants := &tenant.Service{DB: db, Now: clk.Now, LicenseKey: testLicenseKey.Public().(ed25519.PublicKey)}
+	mailer, err := mail.New(mail.FromConfig(cfg.SMTP), nil, db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peopleSvc := &people.Service{DB: db, Hasher: svc.Hasher, Limiter: svc.Limiter, Now: clk.Now}
 	srv, err := New(Deps{Config: cfg, DB: db, Policy: pol, Auth: svc, Accounts: accounts, Tenants: tenants, Web: web, Now: clk.Now,
+		People: peopleSvc, Mailer: mailer,
 		Log: slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil)), CSRFKey: []byte("test-csrf-key-0123456789abcdef!!")})
 	if err != nil {
 		t.Fatal(err)
@@ -251,4 +259,15 @@ func (e *env) count(query string, args ...any) int {
 		e.t.Fatal(err)
 	}
 	return n
+}
+
+// lastLinkToken is the token of the newest link in the outbox: how an
+// evaluator without SMTP gets to an invitation.
+func (e *env) lastLinkToken() string {
+	e.t.Helper()
+	var link string
+	if err := e.db.R.QueryRow(`SELECT link FROM outbox WHERE link != '' ORDER BY created_at DESC, id DESC LIMIT 1`).Scan(&link); err != nil {
+		e.t.Fatal(err)
+	}
+	return link[strings.LastIndexByte(link, '/')+1:]
 }

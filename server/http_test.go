@@ -239,7 +239,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Fatalf("document has %d operations, routes.go %d", n, len(routes))
 	}
 	for _, r := range routes {
-		p := strings.ReplaceAll(r.Path, ":account", "{account}")
+		p := pathParam.ReplaceAllString(r.Path, "{$1}")
 		op, ok := paths[p].(map[string]any)[strings.ToLower(r.Method)].(map[string]any)
 		if !ok || op["x-permission"] != r.Perm || op["summary"] == "" {
 			t.Errorf("%s %s: %v", r.Method, r.Path, op)

@@ -12,6 +12,13 @@ var pathParam = regexp.MustCompile(`:(\w+)`)
 
 // openAPIDoc describes the routes of routes.go, so the served document and
 // the routes cannot drift apart: each operation names its permission.
+var paramDescriptions = map[string]string{
+	"account": "the account's slug in the active tenant",
+	"user":    "a person's user id",
+	"id":      "the object's id",
+	"token":   "the token from an emailed link",
+}
+
 func (s *Server) openAPIDoc() map[string]any {
 	problem := map[string]any{
 		"description": "An error, as application/problem+json with a stable code",
@@ -35,13 +42,20 @@ func (s *Server) openAPIDoc() map[string]any {
 		if r.Perm != Public {
 			op["security"] = []any{map[string]any{"session": []any{}}}
 		}
+		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
-			op["parameters"] = []any{map[string]any{"name": m[1], "in": "path", "required": true,
-				"description": "the account's slug in the active tenant", "schema": map[string]any{"type": "string"}}}
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true,
+				"description": paramDescriptions[m[1]], "schema": map[string]any{"type": "string"}})
+		}
+		if params != nil {
+			op["parameters"] = params
 		}
 		if r.Method == "POST" || r.Method == "PUT" || r.Method == "PATCH" {
-			op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{
-				"schema": map[string]any{"type": "object"}}}}
+			mt, schema := bodyTypeOf(r.Path), map[string]any{"type": "object"}
+			if mt != "application/json" {
+				schema = map[string]any{"type": "string"}
+			}
+			op["requestBody"] = map[string]any{"content": map[string]any{mt: map[string]any{"schema": schema}}}
 		}
 		item[strings.ToLower(r.Method)] = op
 	}

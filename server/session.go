@@ -103,7 +103,22 @@ func (s *Server) login(c *fiber.Ctx) error {
 			"request_id", requestID(c))
 		return err
 	}
-	// A new token on every sign-in; the one the browser had is dead (SES-03).
+	return s.answerSignIn(c, res, fiber.StatusOK)
+}
+
+// signIn starts a session for a person who just proved who they are some
+// other way than the login form (an accepted invitation).
+func (s *Server) signIn(c *fiber.Ctx, userID, tenantID, method string, status int) error {
+	res, err := s.Auth.StartSession(c.UserContext(), userID, tenantID, method, reqMeta(c))
+	if err != nil {
+		return err
+	}
+	return s.answerSignIn(c, res, status)
+}
+
+// answerSignIn sets the new session's cookie and answers with who is signed
+// in. A new token on every sign-in; the one the browser had is dead (SES-03).
+func (s *Server) answerSignIn(c *fiber.Ctx, res auth.LoginResult, status int) error {
 	if old := c.Cookies(s.cookieName()); old != "" {
 		if err := s.Auth.Sessions.Delete(c.UserContext(), old); err != nil {
 			return err
@@ -114,7 +129,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{
+	return c.Status(status).JSON(fiber.Map{
 		"user":       userJSON{ID: p.UserID, Email: p.Email, Name: p.Name},
 		"tenant":     tenantOf(p),
 		"csrf_token": s.csrfToken(p.SessionID),
@@ -137,10 +152,13 @@ func tenantOf(p *auth.Principal) tenantJSON {
 	return tenantJSON{ID: p.TenantID, Slug: p.TenantSlug, Name: p.TenantName, Plan: p.Plan, Branding: b}
 }
 
-// me is who the caller is, in which tenant, with which role and permissions:
-// the web app shows or hides actions from this list.
+// me is who the caller is, in which tenant, with which roles and
+// permissions: the web app shows or hides actions from this list.
 func (s *Server) me(c *fiber.Ctx) error {
-	p := principalOf(c)
+	return s.answerMe(c, principalOf(c))
+}
+
+func (s *Server) answerMe(c *fiber.Ctx, p *auth.Principal) error {
 	var role, account any
 	if p.Role != "" {
 		role = p.Role
@@ -148,9 +166,9 @@ func (s *Server) me(c *fiber.Ctx) error {
 	if p.AccountID != "" {
 		account = fiber.Map{"slug": p.AccountSlug, "name": p.AccountName}
 	}
-	perms := s.Policy.Permissions(p.Role)
-	if perms == nil {
-		perms = []string{}
+	roles := p.Roles
+	if roles == nil {
+		roles = []string{}
 	}
 	t := tenantOf(p)
 	// The plan in force: an expired or invalid license means starter.
@@ -159,11 +177,108 @@ func (s *Server) me(c *fiber.Ctx) error {
 		return err
 	}
 	t.Plan = st.Plan
+	hasPassword, err := s.Auth.Sessions.HasPassword(c.UserContext(), p.UserID)
+	if err != nil {
+		return err
+	}
+	tenants, err := s.Auth.Sessions.Tenants(c.UserContext(), p.UserID)
+	if err != nil {
+		return err
+	}
 	return c.JSON(fiber.Map{
-		"user":        userJSON{ID: p.UserID, Email: p.Email, Name: p.Name},
-		"tenant":      t,
-		"membership":  fiber.Map{"role": role, "account": account},
-		"permissions": perms,
-		"auth_method": p.AuthMethod,
+		"user":         userJSON{ID: p.UserID, Email: p.Email, Name: p.Name},
+		"tenant":       t,
+		"membership":   fiber.Map{"role": role, "roles": roles, "account": account},
+		"permissions":  s.Policy.PermissionsOf(roles),
+		"auth_method":  p.AuthMethod,
+		"has_password": hasPassword,
+		"tenants":      tenants,
 	})
+}
+
+// switchTenant moves the session to another tenant of the caller.
+func (s *Server) switchTenant(c *fiber.Ctx) error {
+	var in struct {
+		Tenant string `json:"tenant"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	p := principalOf(c)
+	if err := s.Auth.Sessions.SwitchTenant(c.UserContext(), p, in.Tenant); err != nil {
+		return err
+	}
+	token, _ := c.Locals(localToken).(string)
+	np, err := s.Auth.Sessions.Resolve(c.UserContext(), token)
+	if err != nil {
+		return err
+	}
+	return s.answerMe(c, np)
+}
+
+func (s *Server) mySessions(c *fiber.Ctx) error {
+	items, err := s.Auth.Sessions.List(c.UserContext(), principalOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items, "next_cursor": nil})
+}
+
+func (s *Server) endMySession(c *fiber.Ctx) error {
+	p := principalOf(c)
+	if err := s.Auth.Sessions.End(c.UserContext(), p, c.Params("id")); err != nil {
+		return err
+	}
+	if c.Params("id") == p.SessionID {
+		s.clearSessionCookie(c)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) changePassword(c *fiber.Ctx) error {
+	var in struct {
+		Current string `json:"current_password"`
+		New     string `json:"new_password"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if err := s.Auth.ChangePassword(c.UserContext(), principalOf(c), in.Current, in.New, reqMeta(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// requestPasswordReset answers 202 whether or not the email is known; the
+// mail, if any, leaves in the background so timing tells nothing either.
+func (s *Server) requestPasswordReset(c *fiber.Ctx) error {
+	var in struct {
+		Email  string `json:"email"`
+		Tenant string `json:"tenant"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	r, err := s.Auth.RequestReset(c.UserContext(), in.Email, in.Tenant, reqMeta(c))
+	if err != nil {
+		return err
+	}
+	if r != nil {
+		s.mailReset(c, r)
+	}
+	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{})
+}
+
+func (s *Server) completePasswordReset(c *fiber.Ctx) error {
+	var in struct {
+		Password string `json:"password"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if err := s.Auth.CompleteReset(c.UserContext(), c.Params("token"), in.Password, reqMeta(c)); err != nil {
+		return err
+	}
+	s.clearSessionCookie(c)
+	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -12,9 +12,9 @@ export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/
  */
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
   'about', 'account', 'accounts', 'admin', 'api', 'app', 'assets', 'audit', 'auth', 'billing',
-  'dashboard', 'docs', 'favicon-ico', 'health', 'healthz', 'help', 'home', 'invitations', 'invite',
+  'dashboard', 'docs', 'favicon-ico', 'forgot-password', 'health', 'healthz', 'help', 'home', 'invitations', 'invite',
   'license', 'login', 'logout', 'me', 'metrics', 'new', 'outbox', 'overview', 'portal', 'profile',
-  'projects', 'r', 'readyz', 'register', 'reports', 'reset', 'settings', 'setup', 'signin',
+  'projects', 'r', 'readyz', 'register', 'reports', 'reset', 'reset-password', 'settings', 'setup', 'signin',
   'signout', 'slug-availability', 'sso', 'staff', 'static', 'static-files', 'status', 'support',
   'system', 'tenant', 'tenants', 'usage',
 ])
