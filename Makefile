@@ -74,6 +74,7 @@ bench: bin/bureau
 fuzz: frontend/dist/index.html
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 30s ./server/
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckPassword$$' -fuzztime 30s ./auth/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCSV$$' -fuzztime 30s ./people/
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime 30s ./slug/
 	$(GO) test -run '^$$' -fuzz '^FuzzVerify$$' -fuzztime 30s ./license/
 
