@@ -46,6 +46,8 @@ Usage:
   bureau backup [--out D] write a checked snapshot of the database (default: <data_dir>/backups)
   bureau restore FILE     put a backup in place as the database of an empty data dir
   bureau audit verify     check every tenant's audit hash chain
+  bureau user set-password EMAIL
+                          set a person's password (on stdin) and end their sessions
   bureau config           print the effective configuration
   bureau healthcheck      exit 0 when the local server answers /healthz (for containers)
   bureau version          print the version
@@ -76,6 +78,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 2
 		}
 		err = tenantCreate(ctx, args[1:], stdin, stdout)
+	case "user":
+		if len(args) < 2 || args[0] != "set-password" {
+			fmt.Fprint(stderr, "usage: bureau user set-password EMAIL  (the new password on standard input)\n")
+			return 2
+		}
+		err = userSetPassword(ctx, args[1], stdin, stdout)
 	case "migrate":
 		err = migrate(ctx, stdout)
 	case "backup":
@@ -232,6 +240,26 @@ func setup(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 	}
 	fmt.Fprintf(stdout, "Created tenant %q (%s), account %q (%s) and owner %s. Sign in with `bureau serve`.\n",
 		created.TenantName, created.TenantSlug, created.AccountName, created.AccountSlug, created.UserEmail)
+	return nil
+}
+
+// userSetPassword is the operator's way to help someone locked out when no
+// SMTP server is configured: reset links are never kept in the outbox.
+func userSetPassword(ctx context.Context, email string, stdin io.Reader, stdout io.Writer) error {
+	_, db, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	password, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	svc := &auth.Service{DB: db, Hasher: auth.NewHasher(auth.DefaultParams, 0), Now: time.Now}
+	if err := svc.SetPassword(ctx, email, password); err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "Password set for %s; their sessions have ended.\n", strings.ToLower(strings.TrimSpace(email)))
 	return nil
 }
 

@@ -184,3 +184,31 @@ func TestBackupRestoreCommands(t *testing.T) {
 		t.Fatalf("audit verify after restore: %d %s", code, out)
 	}
 }
+
+// The operator's reset: the only way back in without SMTP, since reset
+// links are never kept in the outbox.
+func TestUserSetPasswordCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("BUREAU_DATA_DIR", dir)
+	t.Chdir(dir)
+	if code, _, errOut := runCLI(t, "violet tractor mirrors seventeen\n", "setup", "--tenant-name", "Northwind", "--tenant-slug", "northwind",
+		"--owner-name", "Ann", "--owner-email", "ann@northwind.example", "--password-stdin"); code != 0 {
+		t.Fatalf("setup: %s", errOut)
+	}
+	if code, _, errOut := runCLI(t, "", "user", "set-password"); code != 2 || !strings.Contains(errOut, "usage") {
+		t.Fatalf("no email: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "a long enough new password\n", "user", "set-password", "nobody@x.example"); code == 0 || !strings.Contains(errOut, "user_not_found") {
+		t.Fatalf("unknown user: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "short\n", "user", "set-password", "ann@northwind.example"); code == 0 || !strings.Contains(errOut, "password_too_short") {
+		t.Fatalf("short: %d %s", code, errOut)
+	}
+	code, out, errOut := runCLI(t, "copper kettles singing at noon\n", "user", "set-password", "ANN@northwind.example")
+	if code != 0 || !strings.Contains(out, "Password set for ann@northwind.example") {
+		t.Fatalf("set-password: %d %s %s", code, out, errOut)
+	}
+	if code, out, _ := runCLI(t, "", "audit", "verify"); code != 0 || !strings.Contains(out, "4 events verified") {
+		t.Fatalf("audit verify: %d %s", code, out)
+	}
+}

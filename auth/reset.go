@@ -289,3 +289,53 @@ func (s *Sessions) HasPassword(ctx context.Context, userID string) (bool, error)
 	}
 	return n > 0, nil
 }
+
+// SetPassword is the operator's reset (bureau user set-password): the
+// policy applies, every session of the person ends, and each tenant they
+// belong to records it.
+func (s *Service) SetPassword(ctx context.Context, email, password string) error {
+	email = strings.ToLower(strings.TrimSpace(email))
+	var userID, name string
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id, name FROM users WHERE email = ?`, email).Scan(&userID, &name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.New(apperr.KindNotFound, "user_not_found", "No one has the email "+email+".")
+	}
+	if err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	local, _, _ := strings.Cut(email, "@")
+	if fe := CheckPassword("password", password, email, local, name); fe != nil {
+		return apperr.Fields{*fe}.Err()
+	}
+	hash, err := s.Hasher.Hash(password)
+	if err != nil {
+		return err
+	}
+	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+		now := s.Now()
+		if err := setPassword(ctx, tx, userID, hash, "", now); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT tenant_id FROM memberships WHERE user_id = ?`, userID)
+		if err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		var tenants []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("set password: %w", err)
+			}
+			tenants = append(tenants, id)
+		}
+		rows.Close()
+		for _, t := range tenants {
+			if err := audit.Append(ctx, tx, audit.Event{TenantID: t, ActorKind: audit.ActorSystem, Action: "auth.password_set_by_operator",
+				TargetType: "user", TargetID: userID, Details: map[string]any{"email": email}, Time: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
