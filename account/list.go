@@ -36,8 +36,8 @@ func List(ctx context.Context, db *store.DB, tenantID, onlyID string, page Page)
 	}
 	rows, err := db.R.QueryContext(ctx, `
 		SELECT `+prefixed("a.", columns)+`,
-		       (SELECT COUNT(*) FROM memberships m WHERE m.tenant_id = a.tenant_id AND m.account_id = a.id),
-		       (SELECT COUNT(*) FROM memberships m WHERE m.tenant_id = a.tenant_id AND m.account_id = a.id AND m.role = 'client'),
+		       (SELECT COUNT(*) FROM memberships m WHERE m.tenant_id = a.tenant_id AND m.account_id = a.id AND m.status = 'active'),
+		       (SELECT COUNT(*) FROM memberships m WHERE m.tenant_id = a.tenant_id AND m.account_id = a.id AND m.role = 'client' AND m.status = 'active'),
 		       COALESCE((SELECT e.created_at FROM audit_events e WHERE e.tenant_id = a.tenant_id AND e.account_id = a.id
 		                 ORDER BY e.seq DESC LIMIT 1), '')
 		FROM accounts a
@@ -99,8 +99,8 @@ func prefixed(prefix, cols string) string {
 func Counts(ctx context.Context, db *store.DB, tenantID, accountID string) (people, clients int, lastActivity string, err error) {
 	var last string
 	err = db.R.QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM memberships WHERE tenant_id = ? AND account_id = ?),
-		(SELECT COUNT(*) FROM memberships WHERE tenant_id = ? AND account_id = ? AND role = 'client'),
+		(SELECT COUNT(*) FROM memberships WHERE tenant_id = ? AND account_id = ? AND status = 'active'),
+		(SELECT COUNT(*) FROM memberships WHERE tenant_id = ? AND account_id = ? AND role = 'client' AND status = 'active'),
 		COALESCE((SELECT created_at FROM audit_events WHERE tenant_id = ? AND account_id = ? ORDER BY seq DESC LIMIT 1), '')`,
 		tenantID, accountID, tenantID, accountID, tenantID, accountID).Scan(&people, &clients, &last)
 	if err != nil {

@@ -102,6 +102,17 @@ func TestInviteAcceptClientSeesOnlyTheirAccount(t *testing.T) {
 		t.Fatalf("outbox mail: %v", mail)
 	}
 	token := e.outboxToken("cleo@client.example")
+	people := func() float64 {
+		for _, a := range owner.do("GET", "/api/v1/accounts", nil).json(t)["items"].([]any) {
+			if a.(map[string]any)["slug"] == "acme" {
+				return a.(map[string]any)["people"].(float64)
+			}
+		}
+		return -1
+	}
+	if people() != 0 {
+		t.Fatal("a pending invitee counts as one of the account's people")
+	}
 
 	anon := e.client()
 	view := anon.do("GET", "/api/v1/invitations/"+token, nil).json(t)
@@ -141,6 +152,9 @@ func TestInviteAcceptClientSeesOnlyTheirAccount(t *testing.T) {
 	m := memberByEmail(t, owner.do("GET", "/api/v1/accounts/acme/members", nil).json(t), "cleo@client.example")
 	if m["status"] != "active" || m["name"] != "Cleo Client" || m["last_active"] == nil || m["invitation_id"] != nil {
 		t.Fatalf("member after accept: %v", m)
+	}
+	if people() != 1 {
+		t.Fatal("the accepted member is not counted")
 	}
 	// And they can sign in with the password they chose.
 	e.login("cleo@client.example", inviteePassword)

@@ -124,7 +124,7 @@ func (s *Service) Usage(ctx context.Context, tenantID string) (Usage, error) {
 	err = s.DB.R.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM accounts WHERE tenant_id = ? AND status = 'active'),
 		(SELECT COUNT(*) FROM accounts WHERE tenant_id = ? AND status = 'deactivated'),
-		(SELECT COUNT(*) FROM memberships WHERE tenant_id = ?),
+		(SELECT COUNT(*) FROM memberships WHERE tenant_id = ? AND status = 'active'),
 		(SELECT COUNT(*) FROM tenants),
 		(SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size())`,
 		tenantID, tenantID, tenantID).Scan(&u.AccountsUsed, &u.Deactivated, &u.People, &tenants, &u.DBBytes)
