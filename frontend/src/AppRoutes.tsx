@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react'
+import { lazy, Suspense, type ComponentType } from 'react'
 import { Navigate, Route, Routes } from 'react-router'
 import { AppLayout } from './components/AppLayout'
 import { BootGate } from './components/BootGate'
@@ -10,6 +10,9 @@ import { AccountOverviewPage } from './pages/account/AccountOverviewPage'
 import { AccountsPage } from './pages/AccountsPage'
 import { HomePage } from './pages/HomePage'
 import { LoginPage } from './pages/LoginPage'
+import { ForgotPasswordPage } from './pages/ForgotPasswordPage'
+import { InvitePage } from './pages/InvitePage'
+import { ResetPasswordPage } from './pages/ResetPasswordPage'
 import { NotFoundPage } from './pages/NotFoundPage'
 import { PageLoader } from './components/PageLoader'
 
@@ -17,18 +20,38 @@ import { PageLoader } from './components/PageLoader'
 const SetupPage = lazy(() => import('./pages/SetupPage').then((m) => ({ default: m.SetupPage })))
 // Visited now and then: loaded on first use, so the shell starts fast.
 const LicensePage = lazy(() => import('./pages/LicensePage').then((m) => ({ default: m.LicensePage })))
+const ProfilePage = lazy(() => import('./pages/ProfilePage').then((m) => ({ default: m.ProfilePage })))
+const StaffPage = lazy(() => import('./pages/StaffPage').then((m) => ({ default: m.StaffPage })))
+const OutboxPage = lazy(() => import('./pages/OutboxPage').then((m) => ({ default: m.OutboxPage })))
 const AccountSettingsPage = lazy(() =>
   import('./pages/account/AccountSettingsPage').then((m) => ({ default: m.AccountSettingsPage })),
 )
+const MembersPage = lazy(() => import('./pages/account/MembersPage').then((m) => ({ default: m.MembersPage })))
+const GroupsPage = lazy(() => import('./pages/account/GroupsPage').then((m) => ({ default: m.GroupsPage })))
 
-/** /settings has one page so far: the plan. */
+/** /settings opens the first firm settings page the person may see. */
 function SettingsIndex() {
   const canUsage = useCan('tenant:usage')
-  return canUsage ? <Navigate to="/settings/license" replace /> : <NotFoundPage />
+  const canStaff = useCan('staff:manage')
+  const canOutbox = useCan('tenant:outbox')
+  if (canUsage) return <Navigate to="/settings/license" replace />
+  if (canStaff) return <Navigate to="/settings/staff" replace />
+  if (canOutbox) return <Navigate to="/settings/outbox" replace />
+  return <NotFoundPage />
+}
+
+/** lazyPage shows a page loaded on first use, with the in-shell loader meanwhile. */
+function lazyPage(Page: ComponentType) {
+  return (
+    <Suspense fallback={<PageLoader />}>
+      <Page />
+    </Suspense>
+  )
 }
 
 /**
- * The route table. /setup and /login stand alone; everything else is inside
+ * The route table. /setup, /login and the other public pages (password reset,
+ * invitations) stand alone; everything else is inside
  * the signed-in shell. Account pages live at /:accountSlug/… — slugs never
  * collide with the shell's own words (accounts, settings, …): the server
  * reserves them.
@@ -46,6 +69,9 @@ export function AppRoutes() {
           }
         />
         <Route path="/login" element={<LoginPage />} />
+        <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="/reset-password/:token" element={<ResetPasswordPage />} />
+        <Route path="/invite/:token" element={<InvitePage />} />
         <Route
           element={
             <RequireAuth>
@@ -56,6 +82,9 @@ export function AppRoutes() {
           <Route index element={<HomePage />} />
           <Route path="accounts" element={<AccountsPage />} />
           <Route path="settings" element={<SettingsIndex />} />
+          <Route path="settings/staff" element={lazyPage(StaffPage)} />
+          <Route path="settings/outbox" element={lazyPage(OutboxPage)} />
+          <Route path="profile" element={lazyPage(ProfilePage)} />
           <Route
             path="settings/license"
             element={
@@ -71,6 +100,22 @@ export function AppRoutes() {
               element={
                 <Suspense fallback={<PageLoader />}>
                   <AccountSettingsPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="members"
+              element={
+                <Suspense fallback={<PageLoader />}>
+                  <MembersPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="groups"
+              element={
+                <Suspense fallback={<PageLoader />}>
+                  <GroupsPage />
                 </Suspense>
               }
             />

@@ -2,8 +2,8 @@
 //
 // - Auth is the HttpOnly session cookie; nothing secret is ever kept in
 //   localStorage or sessionStorage (SES-08). Requests are same-origin only.
-// - Every state-changing request sends JSON and the session-bound
-//   X-CSRF-Token. The token changes when the session does (setup, login,
+// - Every state-changing request sends JSON (or a RawBody, e.g. a CSV
+//   upload) and the session-bound X-CSRF-Token. The token changes when the session does (setup, login,
 //   logout): callers hand the new one to setCsrfToken, or clear it so the next
 //   request fetches it again. A 403 csrf_rejected refreshes it and retries once.
 // - Errors are problem+json and surface as ApiError.
@@ -14,6 +14,8 @@ export interface FieldProblem {
   field?: string
   code?: string
   message?: string
+  /** the line of an uploaded file the problem is on (CSV imports) */
+  line?: number
 }
 
 export interface Problem {
@@ -36,6 +38,8 @@ export class ApiError extends Error {
   readonly fieldCodes: Record<string, string>
   /** seconds from a Retry-After header (429, 503), when present */
   readonly retryAfter: number | null
+  /** every entry of the problem's errors list, in order (several may share a field) */
+  readonly errors: FieldProblem[]
 
   constructor(init: {
     status: number
@@ -45,6 +49,7 @@ export class ApiError extends Error {
     fieldErrors?: Record<string, string>
     fieldCodes?: Record<string, string>
     retryAfter?: number | null
+    errors?: FieldProblem[]
   }) {
     super(init.detail || init.title || `Request failed (${init.status})`)
     this.name = 'ApiError'
@@ -55,6 +60,7 @@ export class ApiError extends Error {
     this.fieldErrors = init.fieldErrors ?? {}
     this.fieldCodes = init.fieldCodes ?? {}
     this.retryAfter = init.retryAfter ?? null
+    this.errors = init.errors ?? []
   }
 
   /** True when the server said the caller is not signed in. */
@@ -109,6 +115,7 @@ export async function problemFromResponse(res: Response): Promise<ApiError> {
     fieldErrors,
     fieldCodes,
     retryAfter: parseRetryAfter(res.headers.get('Retry-After')),
+    errors: (body?.errors ?? []).filter((fe): fe is FieldProblem => !!fe && typeof fe === 'object'),
   })
 }
 
@@ -182,6 +189,20 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 const SAFE: ReadonlySet<Method> = new Set(['GET'])
 
+/**
+ * RawBody is a request body that is not JSON (a CSV upload): sent as is, with
+ * its own Content-Type, and with the CSRF token like any other write.
+ */
+export class RawBody {
+  readonly contentType: string
+  readonly data: string
+
+  constructor(contentType: string, data: string) {
+    this.contentType = contentType
+    this.data = data
+  }
+}
+
 function networkError(e: unknown): ApiError {
   if (e instanceof ApiError) return e
   if (e instanceof DOMException && e.name === 'AbortError') {
@@ -199,8 +220,13 @@ async function send(method: Method, path: string, body: unknown, token: string |
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' }
   let payload: string | undefined
   if (!SAFE.has(method)) {
-    headers['Content-Type'] = 'application/json'
-    payload = JSON.stringify(body ?? {})
+    if (body instanceof RawBody) {
+      headers['Content-Type'] = body.contentType
+      payload = body.data
+    } else {
+      headers['Content-Type'] = 'application/json'
+      payload = JSON.stringify(body ?? {})
+    }
     if (token) headers['X-CSRF-Token'] = token
   }
   try {

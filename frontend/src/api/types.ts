@@ -29,14 +29,34 @@ export interface AccountRef {
   name: string
 }
 
+export interface TenantRef {
+  slug: string
+  name: string
+}
+
+export type AuthMethod = 'password' | 'oidc'
+
+/**
+ * Me is the signed-in person in the active tenant. membership.role is null
+ * when their membership is gone (removed, or their account deactivated):
+ * the web app then shows only a plain "no access" screen.
+ */
 export interface Me {
   user: User
   tenant: Tenant
   membership: {
     role: Role | null
+    /** effective roles: their own and their groups' (absent from older servers) */
+    roles?: Role[]
     account: AccountRef | null
   }
+  /** the union over roles */
   permissions: string[]
+  auth_method: AuthMethod
+  /** may use POST /me/password (false for SSO-only people) */
+  has_password: boolean
+  /** every tenant where the person has an accepted membership */
+  tenants: TenantRef[]
 }
 
 export type AccountStatus = 'active' | 'deactivated'

@@ -46,14 +46,13 @@ describe('client accounts table', () => {
     expect(screen.getByRole('link', { name: 'Trial plan' })).toHaveAttribute('href', '/settings/license')
   })
 
-  it('leaves out the firm-only column for account-level people', async () => {
+  it('sends an account-level person from the list to their own account', async () => {
     const mine = { ...acme, contact_email: undefined, external_ref: undefined, notes: undefined }
     routes(clientMe, [mine])
     renderApp('/accounts')
-    // An account-level person's list has no "Client accounts" page in the nav; the page still works.
-    const t = await screen.findByRole('table', { name: 'Client accounts' })
-    await within(t).findByText('Acme Corporation')
-    expect(within(t).queryByRole('columnheader', { name: /Contact/ })).not.toBeInTheDocument()
+    // No list of client accounts for them, not even of one: their account is their home.
+    await waitFor(() => expect(location()).toBe('/acme-corporation'))
+    expect(screen.queryByRole('table', { name: 'Client accounts' })).not.toBeInTheDocument()
     expect(screen.queryByRole('button', { name: 'New client account' })).not.toBeInTheDocument()
   })
 

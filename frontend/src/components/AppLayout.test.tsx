@@ -39,7 +39,9 @@ describe('signed-in shell', () => {
     renderApp('/')
     // Branding display name wins over the tenant name.
     expect(await screen.findByRole('link', { name: /Northwind: home/ })).toBeInTheDocument()
-    expect(await screen.findByRole('table', { name: 'Your account' })).toBeInTheDocument()
+    // Their home is their account (the client portal).
+    expect(await screen.findByRole('heading', { name: 'Acme Corporation', level: 1 })).toBeInTheDocument()
+    expect(screen.getByTestId('location').textContent).toBe('/acme-corporation')
     expect(screen.queryByText(/plan$/)).not.toBeInTheDocument()
     const nav = screen.getByRole('navigation', { name: 'Main navigation' })
     expect(within(nav).queryByRole('link', { name: 'Plan & license' })).not.toBeInTheDocument()

@@ -1,6 +1,7 @@
 import { AppShell, Box, Burger, Divider, Group, NavLink, Skeleton, Text, UnstyledButton } from '@mantine/core'
 import { useDisclosure, useMediaQuery } from '@mantine/hooks'
-import { IconBuildingSkyscraper, IconCertificate, IconHome, IconLayoutDashboard, IconSettings } from '@tabler/icons-react'
+import { IconBuildingSkyscraper, IconCertificate, IconHome, IconInbox, IconLayoutDashboard, IconSettings, IconUsersGroup } from '@tabler/icons-react'
+import { IconUsers as IconAccountMembers, IconUsersGroup as IconAccountGroups } from '@tabler/icons-react'
 import { useEffect } from 'react'
 import { Link, Outlet, useLocation } from 'react-router'
 import { useAccount } from '../api/queries'
@@ -8,6 +9,7 @@ import { slugProblem } from '../lib/slug'
 import { AccountSwitcher, currentAccountSlug } from './AccountSwitcher'
 import { BrandMark } from './BrandMark'
 import { useCurrentMe } from './meContext'
+import { NoMembershipScreen } from './NoMembershipScreen'
 import { UserMenu } from './UserMenu'
 
 interface NavItem {
@@ -24,9 +26,12 @@ interface NavItem {
 }
 
 const NAV: NavItem[] = [
-  { to: '/', label: 'Home', icon: IconHome, exact: true },
+  // An account-level person's home is their account: its Overview stands in for Home.
+  { to: '/', label: 'Home', icon: IconHome, exact: true, firmWide: true },
   { to: '/accounts', label: 'Client accounts', icon: IconBuildingSkyscraper, permission: 'accounts:list', firmWide: true },
-  { to: '/settings/license', label: 'Plan & license', icon: IconCertificate, permission: 'tenant:usage', prefix: '/settings' },
+  { to: '/settings/staff', label: 'Staff', icon: IconUsersGroup, permission: 'staff:manage', firmWide: true },
+  { to: '/settings/outbox', label: 'Outbox', icon: IconInbox, permission: 'tenant:outbox', firmWide: true },
+  { to: '/settings/license', label: 'Plan & license', icon: IconCertificate, permission: 'tenant:usage' },
 ]
 
 function isActive(pathname: string, item: { to: string; exact?: boolean; prefix?: string }): boolean {
@@ -64,6 +69,12 @@ function AccountNav({ slug, pathname }: { slug: string; pathname: string }) {
   if (account.isError) return null
   const name = account.data?.name ?? (me.membership.account?.slug === slug ? me.membership.account.name : undefined)
   const items: NavItem[] = [{ to: `/${slug}`, label: 'Overview', icon: IconLayoutDashboard, exact: true }]
+  if (can('members:manage')) {
+    items.push(
+      { to: `/${slug}/members`, label: 'Members', icon: IconAccountMembers },
+      { to: `/${slug}/groups`, label: 'Groups', icon: IconAccountGroups },
+    )
+  }
   if (can('settings:read') || can('account:update')) {
     items.push({ to: `/${slug}/settings`, label: 'Settings', icon: IconSettings })
   }
@@ -102,6 +113,9 @@ export function AppLayout() {
   useEffect(() => {
     close()
   }, [location.pathname, close])
+
+  // A membership that is gone (removed, or the account deactivated): only a plain screen, no shell.
+  if (me.membership.role === null) return <NoMembershipScreen />
 
   const own = me.membership.account
   const items = NAV.filter((i) => (!i.permission || permissions.has(i.permission)) && !(i.firmWide && own))

@@ -1,12 +1,16 @@
 import { Avatar, Badge, Box, Group, Menu, Text, UnstyledButton } from '@mantine/core'
-import { IconChevronDown, IconLogout } from '@tabler/icons-react'
+import { notifications } from '@mantine/notifications'
+import { IconArrowsExchange, IconChevronDown, IconLogout, IconUserCircle } from '@tabler/icons-react'
+import { Link, useNavigate } from 'react-router'
+import { useSwitchTenant } from '../api/self'
 import { initials, roleLabel } from '../lib/format'
+import { errorMessage } from './ErrorState'
 import { useCurrentMe } from './meContext'
 import { useSignOut } from './useSignOut'
 
 /**
  * UserMenu is the avatar button in the header: who is signed in, in which
- * role, and Sign out. Mantine's Menu gives it keyboard support (Enter/Space
+ * role, their profile, the other firms they belong to, and Sign out. Mantine's Menu gives it keyboard support (Enter/Space
  * or arrow keys open it, arrows move, Escape closes and returns focus).
  */
 export function UserMenu() {
@@ -14,6 +18,18 @@ export function UserMenu() {
   const { signOut, pending } = useSignOut()
   const name = me.user.name || me.user.email
   const role = roleLabel(me.membership.role)
+  const navigate = useNavigate()
+  const switchTenant = useSwitchTenant()
+  const otherTenants = (me.tenants ?? []).filter((t) => t.slug !== me.tenant.slug)
+  const switchTo = async (slug: string, name: string) => {
+    try {
+      await switchTenant.mutateAsync(slug)
+      navigate('/', { replace: true })
+      notifications.show({ color: 'teal', title: `Switched to ${name}`, message: 'You are now working in this firm.' })
+    } catch (e) {
+      notifications.show({ color: 'red', title: `Could not switch to ${name}`, message: errorMessage(e) })
+    }
+  }
 
   return (
     <Menu position="bottom-end" width={264} shadow="md" withinPortal trapFocus>
@@ -61,6 +77,27 @@ export function UserMenu() {
             )}
           </Group>
         </Box>
+        <Menu.Divider />
+        <Menu.Item component={Link} to="/profile" leftSection={<IconUserCircle size={16} aria-hidden />}>
+          Profile
+        </Menu.Item>
+        {otherTenants.length > 0 && (
+          <>
+            <Menu.Divider />
+            <Menu.Label>Switch firm</Menu.Label>
+            {otherTenants.map((t) => (
+              <Menu.Item
+                key={t.slug}
+                leftSection={<IconArrowsExchange size={16} aria-hidden />}
+                onClick={() => void switchTo(t.slug, t.name)}
+                disabled={switchTenant.isPending}
+                aria-label={`Switch to ${t.name}`}
+              >
+                {t.name}
+              </Menu.Item>
+            ))}
+          </>
+        )}
         <Menu.Divider />
         <Menu.Item
           leftSection={<IconLogout size={16} aria-hidden />}

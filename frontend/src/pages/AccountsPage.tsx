@@ -2,7 +2,7 @@ import { Badge, Button, Group, SegmentedControl, Stack, TextInput, Title, Visual
 import { useDisclosure, useDocumentTitle } from '@mantine/hooks'
 import { IconPlus, IconSearch } from '@tabler/icons-react'
 import { lazy, Suspense, useState } from 'react'
-import { useSearchParams } from 'react-router'
+import { Navigate, useSearchParams } from 'react-router'
 import { useAccounts } from '../api/queries'
 import { AccountsTable } from '../components/AccountsTable'
 import { useCan, useCurrentMe } from '../components/meContext'
@@ -29,6 +29,9 @@ export function AccountsPage() {
   }
   useDocumentTitle(`Client accounts · ${me.tenant.branding?.display_name?.trim() || me.tenant.name}`)
   if (!canList) return <NotFoundPage />
+  // An account-level person has one account, never a list of them: theirs is their home.
+  const own = me.membership.account
+  if (own) return <Navigate to={`/${encodeURIComponent(own.slug)}`} replace />
 
   const query = params.get('q') ?? ''
   const rawStatus = params.get('status')

@@ -1,7 +1,7 @@
 import { Anchor, Badge, Card, Code, Group, Paper, Progress, Stack, Text, ThemeIcon, Title } from '@mantine/core'
 import { IconArrowRight, IconBuildingSkyscraper, IconLock } from '@tabler/icons-react'
 import { useDocumentTitle } from '@mantine/hooks'
-import { Link } from 'react-router'
+import { Link, Navigate } from 'react-router'
 import { useAccounts, useUsage } from '../api/queries'
 import { AccountsTable } from '../components/AccountsTable'
 import { BrandMark } from '../components/BrandMark'
@@ -122,7 +122,17 @@ function NoAccess() {
   )
 }
 
+/**
+ * HomePage is the firm's home for staff. An account-level person's home is
+ * their account (the client portal): / takes them there.
+ */
 export function HomePage() {
+  const own = useCurrentMe().membership.account
+  if (own) return <Navigate to={`/${encodeURIComponent(own.slug)}`} replace />
+  return <FirmHome />
+}
+
+function FirmHome() {
   const me = useCurrentMe()
   const canList = useCan('accounts:list')
   const accounts = useAccounts(canList)

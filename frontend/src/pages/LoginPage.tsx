@@ -1,9 +1,9 @@
-import { Alert, Button, Card, PasswordInput, Stack, Text, TextInput } from '@mantine/core'
+import { Alert, Anchor, Button, Card, Group, PasswordInput, Stack, Text, TextInput } from '@mantine/core'
 import { IconAlertCircle, IconCircleCheck, IconInfoCircle } from '@tabler/icons-react'
 import { useDocumentTitle } from '@mantine/hooks'
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState, type FormEvent } from 'react'
-import { Navigate, useLocation, useSearchParams } from 'react-router'
+import { Link, Navigate, useLocation, useSearchParams } from 'react-router'
 import { isApiError } from '../api/client'
 import { getMe, login } from '../api/endpoints'
 import { queryKeys, useMe } from '../api/queries'
@@ -171,6 +171,11 @@ export function LoginPage() {
               required
               size="md"
             />
+            <Group justify="flex-end" mt={-8}>
+              <Anchor component={Link} to="/forgot-password" state={{ email: email.trim() }} size="sm">
+                Forgot password?
+              </Anchor>
+            </Group>
             <Button type="submit" size="md" fullWidth loading={submitting} disabled={blocked} mt="xs">
               Sign in
             </Button>

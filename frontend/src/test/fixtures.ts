@@ -9,7 +9,10 @@ export const ownerMe: Me = {
     plan: 'trial',
     branding: { display_name: '', color: '', logo: '', support_email: '' },
   },
-  membership: { role: 'tenant_admin', account: null },
+  membership: { role: 'tenant_admin', roles: ['tenant_admin'], account: null },
+  auth_method: 'password',
+  has_password: true,
+  tenants: [{ slug: 'northwind-automation', name: 'Northwind Automation' }],
   permissions: [
     'tenant:read',
     'tenant:update',
@@ -23,21 +26,27 @@ export const ownerMe: Me = {
     'account:lifecycle',
     'settings:read',
     'settings:update',
+    'members:manage',
+    'staff:manage',
+    'tenant:outbox',
   ],
 }
 
 export const clientMe: Me = {
   user: { id: 'u2', email: 'wile@acme.example', name: 'Wile E. Coyote' },
   tenant: { ...ownerMe.tenant, branding: { display_name: 'Northwind', color: '#aa3366' } },
-  membership: { role: 'client', account: { slug: 'acme-corporation', name: 'Acme Corporation' } },
+  membership: { role: 'client', roles: ['client'], account: { slug: 'acme-corporation', name: 'Acme Corporation' } },
   permissions: ['accounts:list', 'account:read'],
+  auth_method: 'password',
+  has_password: true,
+  tenants: [{ slug: 'northwind-automation', name: 'Northwind Automation' }],
 }
 
 /** A consultant: works in every account, no lifecycle, no renaming, no license. */
 export const consultantMe: Me = {
   ...ownerMe,
   user: { id: 'u3', email: 'grace@northwind.example', name: 'Grace Hopper' },
-  membership: { role: 'consultant', account: null },
+  membership: { role: 'consultant', roles: ['consultant'], account: null },
   permissions: ['tenant:read', 'tenant:usage', 'accounts:list', 'account:read', 'account:update', 'settings:read', 'settings:update'],
 }
 
