@@ -112,8 +112,22 @@ func (s *Server) deletePeople(c *fiber.Ctx, sc people.Scope) error {
 
 // Account members.
 
-func (s *Server) listMembers(c *fiber.Ctx) error   { return s.listPeople(c, accountScope(c)) }
-func (s *Server) inviteMembers(c *fiber.Ctx) error { return s.invitePeople(c, accountScope(c)) }
+func (s *Server) listMembers(c *fiber.Ctx) error { return s.listPeople(c, accountScope(c)) }
+func (s *Server) inviteMembers(c *fiber.Ctx) error {
+	if err := activeAccount(c); err != nil {
+		return err
+	}
+	return s.invitePeople(c, accountScope(c))
+}
+
+// activeAccount refuses to invite into a deactivated account: the link
+// would be dead on arrival.
+func activeAccount(c *fiber.Ctx) error {
+	if accountOf(c).Status != "active" {
+		return apperr.Conflict("account_deactivated", "This client account is deactivated. Reactivate it before inviting people.")
+	}
+	return nil
+}
 func (s *Server) resendInvitation(c *fiber.Ctx) error {
 	return s.resendPeople(c, accountScope(c))
 }
@@ -137,6 +151,9 @@ func (s *Server) removeMembers(c *fiber.Ctx) error {
 
 // importInvitations invites everyone in an uploaded CSV file.
 func (s *Server) importInvitations(c *fiber.Ctx) error {
+	if err := activeAccount(c); err != nil {
+		return err
+	}
 	role := c.Query("role", "account_user")
 	sc := accountScope(c)
 	invited, err := s.People.ImportCSV(c.UserContext(), actorOf(c), sc, c.Body(), role)

@@ -288,6 +288,11 @@ func TestInviteValidationAndConflicts(t *testing.T) {
 	wantStatus(t, r, 422, "role_invalid")
 	e.addPerson("member@client.example", "", "client", "acme")
 	wantStatus(t, owner.invite("acme", inv("member@client.example", "client")), 409, "already_member")
+
+	// A deactivated account takes no invitations: the link would be dead on arrival.
+	wantStatus(t, owner.do("POST", "/api/v1/accounts/beta/deactivate", nil), 200, "")
+	wantStatus(t, owner.invite("beta", inv("late@client.example", "client")), 409, "account_deactivated")
+	wantStatus(t, csvPost(owner, "beta", "client", "email\nlate@client.example\n"), 409, "account_deactivated")
 }
 
 // Nobody changes their own role or groups or removes themselves; an email
