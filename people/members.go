@@ -14,6 +14,9 @@ import (
 	"bureau/store"
 )
 
+// sortKey orders people by name, or by email while they have none.
+const sortKey = `lower(CASE WHEN u.name = '' THEN u.email ELSE u.name END)`
+
 // memberSelect reads members with their groups and their live invitation.
 // The sort key puts invitees without a name by their email.
 const memberSelect = `
@@ -22,7 +25,7 @@ const memberSelect = `
 	       COALESCE((SELECT json_group_array(json_object('id', g.id, 'name', g.name))
 	                 FROM group_members gm JOIN groups g ON g.id = gm.group_id
 	                 WHERE gm.membership_id = m.id), '[]'),
-	       lower(CASE WHEN u.name = '' THEN u.email ELSE u.name END) AS sort_key
+	       `+sortKey+` AS sort_key
 	FROM memberships m
 	JOIN users u ON u.id = m.user_id
 	LEFT JOIN invitations i ON i.id = (
@@ -78,10 +81,16 @@ func (s *Service) List(ctx context.Context, sc Scope, page Page) ([]Member, stri
 		}
 		afterKey, afterID = key[0], key[1]
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT * FROM (`+memberSelect+`)
-		WHERE (? = '' OR (sort_key, id) > (?, ?))
-		ORDER BY sort_key, id LIMIT ?`,
-		sc.TenantID, sc.accountArg(), page.Cursor, afterKey, afterID, page.Limit+1)
+	// The page is chosen on the sort key alone; only its rows then pay for
+	// their groups and invitation.
+	rows, err := s.DB.R.QueryContext(ctx, `WITH page AS (
+			SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id
+			WHERE m.tenant_id = ? AND m.account_id IS ?
+			  AND (? = '' OR (`+sortKey+`, m.id) > (?, ?))
+			ORDER BY `+sortKey+`, m.id LIMIT ?)
+		`+memberSelect+` AND m.id IN (SELECT id FROM page)
+		ORDER BY sort_key, m.id`,
+		sc.TenantID, sc.accountArg(), page.Cursor, afterKey, afterID, page.Limit+1, sc.TenantID, sc.accountArg())
 	if err != nil {
 		return nil, "", fmt.Errorf("list members: %w", err)
 	}
