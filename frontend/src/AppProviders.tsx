@@ -1,4 +1,4 @@
-import { MantineProvider } from '@mantine/core'
+import { MantineProvider, type MantineThemeOverride } from '@mantine/core'
 import { Notifications } from '@mantine/notifications'
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import type { ReactNode } from 'react'
@@ -48,13 +48,16 @@ export function AppProviders({
   queryClient,
   children,
   env = 'default',
+  theme: themeOverride = theme,
 }: {
   queryClient: QueryClient
   children: ReactNode
   env?: 'default' | 'test'
+  /** the app's theme; tests pass one without motion */
+  theme?: MantineThemeOverride
 }) {
   return (
-    <MantineProvider theme={theme} forceColorScheme="light" env={env}>
+    <MantineProvider theme={themeOverride} forceColorScheme="light" env={env}>
       <Notifications position="bottom-right" limit={3} />
       <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
     </MantineProvider>

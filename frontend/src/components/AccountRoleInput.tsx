@@ -1,7 +1,6 @@
 import { Radio, Stack } from '@mantine/core'
 import { ACCOUNT_ROLES, isAccountRole, type AccountRole } from '../api/people'
-import { roleLabel } from '../lib/format'
-import { ACCOUNT_ROLE_HELP } from '../lib/people'
+import { roleDescription, roleLabel } from '../lib/roles'
 
 /**
  * AccountRoleInput chooses one of an account's roles, each with what it may
@@ -41,7 +40,7 @@ export function AccountRoleInput({
             key={r}
             value={r}
             label={roleLabel(r)}
-            description={ACCOUNT_ROLE_HELP[r]}
+            description={roleDescription(r)}
             disabled={disabled}
             styles={{ label: { fontWeight: 600 } }}
           />

@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { setupUser } from '../test/user'
 import { describe, expect, it } from 'vitest'
 import { json, mockFetch } from '../test/fetchMock'
 import { account, acme, clientMe, ownerMe, trialUsage } from '../test/fixtures'
@@ -58,7 +58,7 @@ describe('client accounts table', () => {
 
   it('sorts by a column header, by mouse or keyboard, and says so with aria-sort', async () => {
     routes()
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/accounts')
     const t = await table()
     const name = within(t).getByRole('columnheader', { name: 'Name' })
@@ -81,7 +81,7 @@ describe('client accounts table', () => {
 
   it('filters by name, slug or reference, and by status', async () => {
     routes()
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/accounts')
     const t = await table()
     const search = screen.getByRole('textbox', { name: 'Search accounts' })
@@ -114,7 +114,7 @@ describe('client accounts table', () => {
 
   it('invites creating the first account when there is none', async () => {
     routes(ownerMe, [])
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/accounts')
     expect(await screen.findByRole('heading', { name: 'No client accounts yet' })).toBeInTheDocument()
     expect(screen.queryByRole('textbox', { name: 'Search accounts' })).not.toBeInTheDocument()
@@ -124,7 +124,7 @@ describe('client accounts table', () => {
 
   it('jumps to an account from the header switcher', async () => {
     routes()
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/accounts')
     await table()
     const switcher = screen.getByRole('combobox', { name: 'Switch client account' })

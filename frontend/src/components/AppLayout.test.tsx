@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { setupUser } from '../test/user'
 import { describe, expect, it } from 'vitest'
 import { json, mockFetch, problem } from '../test/fetchMock'
 import { acme, clientMe, ownerMe } from '../test/fixtures'
@@ -67,15 +67,15 @@ describe('signed-in shell', () => {
       'GET /me': json(ownerMe),
       'GET /accounts': () => (fail ? problem(500, 'internal', 'Something went wrong on our side.') : json({ items: [acme], next_cursor: null })),
     })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/accounts')
-    const alert = await screen.findByRole('alert', {}, { timeout: 5000 })
+    const alert = await screen.findByRole('alert')
     expect(alert).toHaveTextContent('Something went wrong')
     fail = false
     await user.click(within(alert).getByRole('button', { name: 'Retry' }))
-    const table = await screen.findByRole('table', { name: 'Client accounts' }, { timeout: 5000 })
+    const table = await screen.findByRole('table', { name: 'Client accounts' })
     expect(within(table).getByText('Acme Corporation')).toBeInTheDocument()
-  }, 10000)
+  })
 
   it('answers unknown deep links with a 404 page inside the shell', async () => {
     mockFetch({ 'GET /setup': json({ needed: false }), 'GET /me': json(ownerMe), 'GET /accounts': json({ items: [], next_cursor: null }) })
@@ -97,7 +97,7 @@ describe('signed-in shell', () => {
         return { status: 204 }
       },
     })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/accounts')
     const menuButton = await screen.findByRole('button', { name: /Account menu: Ada Lovelace/ })
     menuButton.focus()

@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { fill, setupUser } from '../test/user'
 import { describe, expect, it } from 'vitest'
 import { json, mockFetch, problem } from '../test/fetchMock'
 import { acme, ownerMe, trialUsage } from '../test/fixtures'
@@ -21,7 +21,7 @@ function routes(over: Record<string, Parameters<typeof mockFetch>[0][string]> = 
 }
 
 async function openDialog() {
-  const user = userEvent.setup()
+  const user = setupUser()
   renderApp('/accounts')
   await user.click(await screen.findByRole('button', { name: 'New client account' }))
   const dialog = await screen.findByRole('dialog', { name: 'New client account' })
@@ -43,7 +43,7 @@ describe('create account dialog', () => {
   it('says when the slug is taken, and does not send the form', async () => {
     const m = routes()
     const { user, dialog } = await openDialog()
-    await user.type(within(dialog).getByLabelText(/Client name/), 'Acme Corporation')
+    await fill(user, within(dialog).getByLabelText(/Client name/), 'Acme Corporation')
     expect(await within(dialog).findByText('Taken: another client account uses this slug')).toBeInTheDocument()
     await user.click(within(dialog).getByRole('button', { name: 'Create client account' }))
     const slug = within(dialog).getByLabelText(/^Slug/)
@@ -88,9 +88,9 @@ describe('create account dialog', () => {
       ]),
     })
     const { user, dialog } = await openDialog()
-    await user.type(within(dialog).getByLabelText(/Client name/), 'Globex')
-    await user.type(within(dialog).getByLabelText('Contact email'), 'hank@globex.example')
-    await user.type(within(dialog).getByLabelText('External reference'), 'CRM-1')
+    await fill(user, within(dialog).getByLabelText(/Client name/), 'Globex')
+    await fill(user, within(dialog).getByLabelText('Contact email'), 'hank@globex.example')
+    await fill(user, within(dialog).getByLabelText('External reference'), 'CRM-1')
     await within(dialog).findByText('Available')
     await user.click(within(dialog).getByRole('button', { name: 'Create client account' }))
 
@@ -115,7 +115,7 @@ describe('create account dialog', () => {
       'POST /accounts': problem(409, 'slug_taken', 'Taken.', [{ field: 'slug', code: 'slug_taken', message: 'Another account uses this slug.' }]),
     })
     const { user, dialog } = await openDialog()
-    await user.type(within(dialog).getByLabelText(/Client name/), 'Globex')
+    await fill(user, within(dialog).getByLabelText(/Client name/), 'Globex')
     await within(dialog).findByText('Available')
     await user.click(within(dialog).getByRole('button', { name: 'Create client account' }))
     expect(await within(dialog).findByText('Another account uses this slug.')).toBeInTheDocument()
@@ -144,7 +144,7 @@ describe('create account dialog', () => {
       'The trial plan allows 10 active client account(s) and 10 are in use. Deactivate an account or upload a license with more accounts.'
     routes({ 'POST /accounts': problem(409, 'plan_limit_reached', detail) })
     const { user, dialog } = await openDialog()
-    await user.type(within(dialog).getByLabelText(/Client name/), 'Globex')
+    await fill(user, within(dialog).getByLabelText(/Client name/), 'Globex')
     await within(dialog).findByText('Available')
     await user.click(within(dialog).getByRole('button', { name: 'Create client account' }))
     const notice = await within(dialog).findByTestId('plan-limit')
@@ -160,8 +160,8 @@ describe('create account dialog', () => {
       'GET /accounts/globex': json(created),
     })
     const { user, dialog } = await openDialog()
-    await user.type(within(dialog).getByLabelText(/Client name/), 'Globex')
-    await user.type(within(dialog).getByLabelText('Notes'), 'Renewal in March.')
+    await fill(user, within(dialog).getByLabelText(/Client name/), 'Globex')
+    await fill(user, within(dialog).getByLabelText('Notes'), 'Renewal in March.')
     await within(dialog).findByText('Available')
     await user.click(within(dialog).getByRole('button', { name: 'Create client account' }))
     await waitFor(() => expect(location()).toBe('/globex'))

@@ -1,12 +1,9 @@
-import { configure, screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { screen, waitFor, within } from '@testing-library/react'
+import { setupUser, type User } from '../test/user'
 import { describe, expect, it, vi } from 'vitest'
 import { json } from '../test/fetchMock'
 import { accountAdminMe, peopleRoutes, pendingInvitee } from '../test/people'
 import { renderApp } from '../test/render'
-
-// These pages render a lot of Mantine in jsdom: give slow, busy machines time.
-configure({ asyncUtilTimeout: 3000 })
 
 const CSV = 'email,group membership\r\nada@client.example,Finance\r\nnope,"Finance, Sales"\r\nbob@client.example,\r\nx@client.example,Sales\r\n'
 
@@ -29,7 +26,7 @@ const csvInvalid = {
 }
 
 async function openImport() {
-  const user = userEvent.setup()
+  const user = setupUser()
   renderApp('/acme-corporation/members')
   await screen.findByText('Road Runner')
   await user.click(screen.getByRole('button', { name: 'Import CSV' }))
@@ -37,13 +34,13 @@ async function openImport() {
   return { user, dialog }
 }
 
-async function choose(user: ReturnType<typeof userEvent.setup>, dialog: HTMLElement, text = CSV, name = 'people.csv') {
+async function choose(user: User, dialog: HTMLElement, text = CSV, name = 'people.csv') {
   const input = dialog.querySelector('input[type="file"]') as HTMLInputElement
   await user.upload(input, new File([text], name, { type: 'text/csv' }))
   expect(await within(dialog).findByText(name)).toBeInTheDocument()
 }
 
-describe('CSV import dialog', { timeout: 15_000 }, () => {
+describe('CSV import dialog', () => {
   it('reports every problem by line, and says nothing was imported', async () => {
     const m = peopleRoutes(accountAdminMe, { 'POST /accounts/acme-corporation/invitations/import': csvInvalid })
     const { user, dialog } = await openImport()

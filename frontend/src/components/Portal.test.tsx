@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { setupUser } from '../test/user'
 import { describe, expect, it } from 'vitest'
 import type { Me } from '../api/types'
 import { json, mockFetch, problem } from '../test/fetchMock'
@@ -49,7 +49,7 @@ describe('client portal', () => {
         return { status: 204 }
       },
     })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/acme-corporation/settings')
     const screenCard = await screen.findByTestId('no-membership')
     expect(screenCard).toHaveTextContent(
@@ -91,7 +91,7 @@ describe('client portal', () => {
         return json(contosoMe)
       },
     })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/accounts')
     await user.click(await screen.findByRole('button', { name: /Account menu: Ada Lovelace/ }))
     const menu = await screen.findByRole('menu')
@@ -105,7 +105,7 @@ describe('client portal', () => {
 
   it('offers no switch to a person of one firm', async () => {
     mockFetch({ 'GET /setup': json({ needed: false }), 'GET /me': json(ownerMe), 'GET /accounts': json({ items: [], next_cursor: null }) })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/accounts')
     await user.click(await screen.findByRole('button', { name: /Account menu: Ada Lovelace/ }))
     const menu = await screen.findByRole('menu')

@@ -1,18 +1,3 @@
-import type { Role } from '../api/types'
-
-const ROLE_LABELS: Record<Role, string> = {
-  tenant_admin: 'Tenant Admin',
-  consultant: 'Consultant',
-  account_admin: 'Account Admin',
-  account_user: 'Account User',
-  client: 'Client',
-}
-
-export function roleLabel(role: Role | null | undefined): string {
-  if (!role) return 'No role'
-  return ROLE_LABELS[role] ?? role
-}
-
 /** initials of a person or firm: "Ada Lovelace" → "AL", "northwind" → "NO". */
 export function initials(name: string, fallback = '?'): string {
   const words = name

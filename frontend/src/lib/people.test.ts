@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest'
-import { csvProblems, csvSummary, csvTemplate, filterMembers, itemField, looksLikeEmail, mapInviteErrors, parseAddresses } from './people'
+import { ApiError } from '../api/client'
+import {
+  checkAddresses,
+  csvProblems,
+  csvSummary,
+  csvTemplate,
+  filterMembers,
+  itemField,
+  looksLikeEmail,
+  mapInviteErrors,
+  parseAddresses,
+  serverAddressProblems,
+} from './people'
 import { members } from '../test/people'
 
 describe('parseAddresses', () => {
   it('splits on commas, semicolons, spaces and new lines, and drops duplicates', () => {
     expect(parseAddresses(' a@x.io, b@x.io;c@x.io\n\nd@x.io  A@X.io,,')).toEqual(['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io'])
+    expect(parseAddresses('a@x.io, b@x.io;c@x.io\n d@x.io  e@x.io\n\n')).toEqual(['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io', 'e@x.io'])
   })
   it('keeps only the addresses of a mail-client list', () => {
     expect(parseAddresses('Ada Lovelace <ada@x.io>; "Hopper, Grace" <grace@x.io>, <alan@x.io>, mailto:bob@x.io')).toEqual([
@@ -14,8 +27,15 @@ describe('parseAddresses', () => {
       'bob@x.io',
     ])
   })
+  it('drops a quoted name that has no address in angle brackets', () => {
+    expect(parseAddresses('"Hopper, Grace" grace@x.io, "Ada" ada@x.io')).toEqual(['grace@x.io', 'ada@x.io'])
+  })
+  it('keeps what is not an address, for looksLikeEmail to report', () => {
+    expect(parseAddresses('ada@x.io nope, @x.io')).toEqual(['ada@x.io', 'nope', '@x.io'])
+  })
   it('is empty for blank input', () => {
     expect(parseAddresses('  \n ')).toEqual([])
+    expect(parseAddresses('')).toEqual([])
   })
 })
 
@@ -25,6 +45,42 @@ describe('looksLikeEmail', () => {
     for (const bad of ['nope', 'nope@', '@x.io', 'a@b', 'a@b.c', 'a b@x.io', 'a@@x.io', 'a@x..io']) {
       expect(looksLikeEmail(bad)).toBe(false)
     }
+  })
+})
+
+describe('checkAddresses', () => {
+  it('reports the addresses that are not shaped like one, by position', () => {
+    expect(checkAddresses(['a@x.io', 'nope', 'A@x.io', 'a@b.c'])).toEqual([
+      { index: 1, email: 'nope', message: 'This is not an email address.' },
+      { index: 3, email: 'a@b.c', message: 'This is not an email address.' },
+    ])
+    expect(checkAddresses(parseAddresses('new@x.io, nope, NEW@x.io'))).toEqual([{ index: 1, email: 'nope', message: 'This is not an email address.' }])
+  })
+})
+
+describe('serverAddressProblems', () => {
+  it('puts each item error on the address that was sent', () => {
+    const e = new ApiError({
+      status: 409,
+      code: 'already_invited',
+      fieldErrors: { 'invites[2].email': 'Already invited.', 'invites[0].role': 'Not a staff role.', other: 'x' },
+    })
+    expect(serverAddressProblems(e, ['a@x.io', 'b@x.io', 'c@x.io'])).toEqual([
+      { index: 0, email: 'a@x.io', message: 'Not a staff role.' },
+      { index: 2, email: 'c@x.io', message: 'Already invited.' },
+    ])
+    expect(serverAddressProblems(new Error('x'), [])).toEqual([])
+  })
+  it('prefers the email’s own message, and names an address it was not sent', () => {
+    const e = new ApiError({
+      status: 422,
+      code: 'validation_failed',
+      fieldErrors: { 'invites[0].role': 'Not a staff role.', 'invites[0].email': 'Not valid.', 'invites[4].email': 'Gone.' },
+    })
+    expect(serverAddressProblems(e, ['a@x.io'])).toEqual([
+      { index: 0, email: 'a@x.io', message: 'Not valid.' },
+      { index: 4, email: 'Address 5', message: 'Gone.' },
+    ])
   })
 })
 

@@ -1,15 +1,9 @@
-// Pure helpers for the people pages: addresses typed into the invite dialog,
-// the server's per-item errors, the CSV template and the members list.
+// Pure helpers for the people pages: addresses typed into the invite dialogs
+// (account members and firm staff), the server's per-item errors, the CSV
+// template and the members list. Role names and explanations: lib/roles.
 
-import type { FieldProblem } from '../api/client'
-import type { AccountRole, Member, MemberStatus } from '../api/people'
-
-/** One-line explanations of the account roles (SPEC §2), shown wherever a role is chosen. */
-export const ACCOUNT_ROLE_HELP: Record<AccountRole, string> = {
-  account_admin: 'Full control of the account: settings, connection, members, groups, API keys, runs and approvals.',
-  account_user: 'View only, and only the processes assigned to them (directly or through a group), with their jobs and schedules.',
-  client: 'Read-only portal: dashboards, execution history, robots, schedules and shared reports; may trigger a manual run.',
-}
+import { isApiError, type FieldProblem } from '../api/client'
+import type { Member, MemberStatus } from '../api/people'
 
 const EMAIL_MAX = 254
 
@@ -23,10 +17,14 @@ export function looksLikeEmail(s: string): boolean {
  * parseAddresses reads what was typed or pasted: addresses separated by
  * commas, semicolons, spaces or new lines. Mail-client lists such as
  * `Ada Lovelace <ada@example.com>; "Hopper, Grace" <grace@example.com>` keep
- * only the addresses. Duplicates (case-insensitive) are dropped, order kept.
+ * only the addresses; `mailto:` prefixes go too. Duplicates (case-insensitive)
+ * are dropped, order kept. What is left may still be a typo: see looksLikeEmail.
  */
 export function parseAddresses(text: string): string[] {
-  const withoutNames = text.replace(/(?:"[^"]*"|[^,;<>\n"]*)\s*<([^<>\s]+)>/g, ' $1 ')
+  const withoutNames = text
+    .replace(/(?:"[^"]*"|[^,;<>\n"]*)\s*<([^<>\s]+)>/g, ' $1 ')
+    // A quoted name left without an address ("Hopper, Grace" grace@x.io) is not an address.
+    .replace(/"[^"]*"/g, ' ')
   const seen = new Set<string>()
   const out: string[] = []
   for (const raw of withoutNames.split(/[\s,;]+/)) {
@@ -46,6 +44,43 @@ export function itemField(field: string | undefined, list = 'invites'): { index:
   const m = new RegExp(`^${list}\\[(\\d+)\\](?:\\.(.+))?$`).exec(field)
   if (!m) return null
   return { index: Number(m[1]), field: m[2] ?? '' }
+}
+
+export interface AddressProblem {
+  /** the address's position in the list that was checked or sent */
+  index: number
+  email: string
+  message: string
+}
+
+/**
+ * checkAddresses finds what the server would refuse anyway: addresses that
+ * are not shaped like one. (parseAddresses has already dropped repeats.)
+ */
+export function checkAddresses(addresses: string[]): AddressProblem[] {
+  const problems: AddressProblem[] = []
+  addresses.forEach((email, index) => {
+    if (!looksLikeEmail(email)) problems.push({ index, email, message: 'This is not an email address.' })
+  })
+  return problems
+}
+
+/**
+ * serverAddressProblems puts a refused invitation request's field errors
+ * (`invites[2].email`: "already invited") on the addresses that were sent,
+ * one message per address (the email's own message first), in list order.
+ */
+export function serverAddressProblems(e: unknown, sent: string[]): AddressProblem[] {
+  if (!isApiError(e)) return []
+  const byIndex = new Map<number, string>()
+  for (const [field, message] of Object.entries(e.fieldErrors)) {
+    const f = itemField(field)
+    if (!f) continue
+    if (!byIndex.has(f.index) || f.field === 'email') byIndex.set(f.index, message)
+  }
+  return [...byIndex.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([index, message]) => ({ index, email: sent[index] ?? `Address ${index + 1}`, message }))
 }
 
 export interface InviteProblems {

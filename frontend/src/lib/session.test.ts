@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { initials, brandColor, roleLabel } from './format'
+import { initials, brandColor } from './format'
 import { safeNext, sessionFlags } from './session'
 
 describe('safeNext', () => {
@@ -45,10 +45,5 @@ describe('format helpers', () => {
     expect(brandColor('#aa3366', '#000')).toBe('#aa3366')
     expect(brandColor('red; background:url(x)', '#000')).toBe('#000')
     expect(brandColor(undefined, '#000')).toBe('#000')
-  })
-  it('labels roles', () => {
-    expect(roleLabel('tenant_admin')).toBe('Tenant Admin')
-    expect(roleLabel('client')).toBe('Client')
-    expect(roleLabel(null)).toBe('No role')
   })
 })

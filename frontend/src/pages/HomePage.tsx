@@ -7,7 +7,8 @@ import { AccountsTable } from '../components/AccountsTable'
 import { BrandMark } from '../components/BrandMark'
 import { useCan, useCurrentMe } from '../components/meContext'
 import { UsageBar } from '../components/PlanUsage'
-import { firstName, greeting, planLabel, roleLabel } from '../lib/format'
+import { firstName, greeting, planLabel } from '../lib/format'
+import { roleLabel } from '../lib/roles'
 import { usageLevel } from '../lib/plan'
 
 /** How many accounts the home page lists. */

@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { fill, setupUser } from '../test/user'
 import { describe, expect, it } from 'vitest'
 import type { Invitation } from '../api/self'
 import { json, mockFetch, problem } from '../test/fetchMock'
@@ -49,7 +49,7 @@ function routes(invite: Route, accept: Route = json({}), after = clientMe) {
 describe('invitation page', () => {
   it('shows a new person the firm, the account, their email and role, and signs them in', async () => {
     const m = routes(json(accountInvite), json({ user: clientMe.user, tenant: clientMe.tenant, csrf_token: 'session-tok' }))
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/invite/tok-1')
 
     expect(await screen.findByRole('heading', { name: 'Join Acme Corporation' })).toBeInTheDocument()
@@ -60,13 +60,14 @@ describe('invitation page', () => {
     expect(email).toHaveValue('wile@acme.example')
     expect(email).toHaveAttribute('readonly')
     expect(screen.getByTestId('invite-role')).toHaveTextContent('Client')
+    expect(screen.getByText(/^Read-only portal: dashboards, history, robots, schedules, shared reports/)).toBeInTheDocument()
     expect(screen.getByText(/expires in 6 days/)).toBeInTheDocument()
     expect(screen.getByText(/At least 15 characters/)).toBeInTheDocument()
 
     // Too short: said before anything is sent.
-    await user.type(screen.getByRole('textbox', { name: /Your name/ }), 'Wile E. Coyote')
+    await fill(user, screen.getByRole('textbox', { name: /Your name/ }), 'Wile E. Coyote')
     const pw = screen.getByLabelText(/Choose a password/, { selector: 'input' })
-    await user.type(pw, 'short')
+    await fill(user, pw, 'short')
     expect(screen.getByText('10 more characters needed.')).toBeInTheDocument()
     // The hint is the field's description: screen readers hear it with the field.
     expect(pw).toHaveAccessibleDescription(/10 more characters needed/)
@@ -75,7 +76,7 @@ describe('invitation page', () => {
     expect(m.callsTo('POST /invitations/tok-1/accept')).toHaveLength(0)
 
     await user.clear(pw)
-    await user.type(pw, 'anvil rocket canyon mesa')
+    await fill(user, pw, 'anvil rocket canyon mesa')
     await user.click(screen.getByRole('button', { name: 'Accept invitation' }))
 
     // Signed in: the client lands on their account.
@@ -96,10 +97,10 @@ describe('invitation page', () => {
         { field: 'password', code: 'password_too_common', message: 'This password is too common.' },
       ]),
     )
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/invite/tok-1')
-    await user.type(await screen.findByRole('textbox', { name: /Your name/ }), 'Wile')
-    await user.type(screen.getByLabelText(/Choose a password/, { selector: 'input' }), 'password password password')
+    await fill(user, await screen.findByRole('textbox', { name: /Your name/ }), 'Wile')
+    await fill(user, screen.getByLabelText(/Choose a password/, { selector: 'input' }), 'password password password')
     await user.click(screen.getByRole('button', { name: 'Accept invitation' }))
     expect(await screen.findByText('Use 1 to 100 characters.')).toBeInTheDocument()
     expect(screen.getByText('This password is too common.')).toBeInTheDocument()
@@ -110,16 +111,17 @@ describe('invitation page', () => {
 
   it('asks an existing user only for their Bureau password, and says when it is wrong', async () => {
     const m = routes(json(staffInvite), problem(401, 'invalid_credentials', 'Wrong password.'))
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/invite/tok-1')
     expect(await screen.findByRole('heading', { name: 'Join Northwind as staff' })).toBeInTheDocument()
     expect(screen.getByTestId('invite-role')).toHaveTextContent('Consultant')
+    expect(screen.getByText('Works inside every account, no firm settings.')).toBeInTheDocument()
     expect(screen.queryByRole('textbox', { name: /Your name/ })).not.toBeInTheDocument()
     expect(screen.queryByLabelText(/Choose a password/)).not.toBeInTheDocument()
     const pw = screen.getByLabelText(/Your Bureau password/, { selector: 'input' })
     expect(screen.getByRole('link', { name: 'Forgot password?' })).toHaveAttribute('href', '/forgot-password')
 
-    await user.type(pw, 'not my password')
+    await fill(user, pw, 'not my password')
     await user.click(screen.getByRole('button', { name: 'Accept invitation' }))
     expect(await screen.findByText(/That is not your Bureau password/)).toBeInTheDocument()
     expect(pw).toHaveValue('')
@@ -128,9 +130,9 @@ describe('invitation page', () => {
 
   it('signs an existing staff member in and takes them home', async () => {
     routes(json(staffInvite), json({ user: ownerMe.user, tenant: ownerMe.tenant, csrf_token: 's' }), ownerMe)
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/invite/tok-1')
-    await user.type(await screen.findByLabelText(/Your Bureau password/, { selector: 'input' }), 'plum orbit canvas tundra{Enter}')
+    await fill(user, await screen.findByLabelText(/Your Bureau password/, { selector: 'input' }), 'plum orbit canvas tundra{Enter}')
     expect(await screen.findByRole('link', { name: /Northwind Automation: home/ })).toBeInTheDocument()
     expect(location()).toBe('/')
     expect(await screen.findByText('Welcome to Northwind')).toBeInTheDocument()
@@ -155,9 +157,9 @@ describe('invitation page', () => {
 
   it('turns into the expired page when the link dies before accepting', async () => {
     routes(json(staffInvite), problem(410, 'invitation_expired', 'Expired.'))
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/invite/tok-1')
-    await user.type(await screen.findByLabelText(/Your Bureau password/, { selector: 'input' }), 'plum orbit canvas tundra{Enter}')
+    await fill(user, await screen.findByLabelText(/Your Bureau password/, { selector: 'input' }), 'plum orbit canvas tundra{Enter}')
     expect(await screen.findByRole('heading', { name: 'This invitation has expired' })).toBeInTheDocument()
   })
 

@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { fill, setupUser } from '../test/user'
 import { describe, expect, it } from 'vitest'
 import { json, mockFetch, problem } from '../test/fetchMock'
 import { consultantMe, ownerMe, trialUsage } from '../test/fixtures'
@@ -23,7 +23,7 @@ describe('plan & license page', () => {
   it('shows the plan, its usage and the counts in human units', async () => {
     routes()
     renderApp('/settings/license')
-    expect(await screen.findByRole('heading', { name: 'Plan & license', level: 1 }, { timeout: 5000 })).toBeInTheDocument()
+    expect(await screen.findByRole('heading', { name: 'Plan & license', level: 1 })).toBeInTheDocument()
     expect(await screen.findByTestId('accounts-usage')).toHaveTextContent('3 of 10 active client accounts')
     expect(screen.getByRole('progressbar', { name: '3 of 10 active accounts used' })).toBeInTheDocument()
     expect(screen.getByText('4.2 MB')).toBeInTheDocument()
@@ -37,7 +37,7 @@ describe('plan & license page', () => {
   it('makes a full plan plain', async () => {
     routes({ 'GET /tenant/usage': json({ ...trialUsage, accounts_used: 10 }) })
     renderApp('/settings/license')
-    expect(await screen.findByText('Limit reached', {}, { timeout: 5000 })).toBeInTheDocument()
+    expect(await screen.findByText('Limit reached')).toBeInTheDocument()
     expect(screen.getByText(/No account can be created or reactivated until one is deactivated/)).toBeInTheDocument()
   })
 
@@ -56,7 +56,7 @@ describe('plan & license page', () => {
       }),
     })
     renderApp('/settings/license')
-    expect(await screen.findByTestId('license-state', {}, { timeout: 5000 })).toHaveTextContent('Expired')
+    expect(await screen.findByTestId('license-state')).toHaveTextContent('Expired')
     expect(await screen.findByText('The license expired on 2026-01-31; the starter plan applies.')).toBeInTheDocument()
     expect(screen.getByText('northwind')).toBeInTheDocument()
   })
@@ -67,14 +67,14 @@ describe('plan & license page', () => {
         { field: 'license', code: 'license_invalid', message: 'This license could not be verified.' },
       ]),
     })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/settings/license')
-    const field = await screen.findByLabelText('License file', {}, { timeout: 5000 })
+    const field = await screen.findByLabelText('License file')
     await user.click(screen.getByRole('button', { name: 'Upload license' }))
     expect(screen.getByText(/Paste the license file/)).toBeInTheDocument()
     expect(m.callsTo('PUT /tenant/license')).toHaveLength(0)
 
-    await user.type(field, 'garbage')
+    await fill(user, field, 'garbage')
     await user.click(screen.getByRole('button', { name: 'Upload license' }))
     expect(await screen.findByText('This license could not be verified.')).toBeInTheDocument()
     expect(field).toHaveAttribute('aria-invalid', 'true')
@@ -85,10 +85,10 @@ describe('plan & license page', () => {
   it('installs a valid license and says what it gives', async () => {
     const installed = { plan: 'consulting', accounts_limit: 40, state: 'valid', tenant: 'northwind', max_accounts: 40, issued: '2026-11-01', expires: '2027-12-31' }
     const m = routes({ 'PUT /tenant/license': json(installed) })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/settings/license')
-    const field = await screen.findByLabelText('License file', {}, { timeout: 5000 })
-    await user.type(field, 'Bureau license{Enter}tenant: northwind')
+    const field = await screen.findByLabelText('License file')
+    await fill(user, field, 'Bureau license\ntenant: northwind')
     await user.click(screen.getByRole('button', { name: 'Upload license' }))
     expect(await screen.findByText(/Your firm is on the Consulting plan: up to 40 active client accounts/)).toBeInTheDocument()
     expect(field).toHaveValue('')
@@ -100,7 +100,7 @@ describe('plan & license page', () => {
   it('shows a consultant the plan but no upload', async () => {
     const m = routes({}, consultantMe)
     renderApp('/settings/license')
-    expect(await screen.findByTestId('accounts-usage', {}, { timeout: 5000 })).toBeInTheDocument()
+    expect(await screen.findByTestId('accounts-usage')).toBeInTheDocument()
     expect(screen.queryByLabelText('License file')).not.toBeInTheDocument()
     expect(screen.getByText('Only a Tenant Admin can upload a license.')).toBeInTheDocument()
     expect(m.callsTo('GET /tenant/license')).toHaveLength(0)

@@ -1,5 +1,5 @@
 import { screen, waitFor } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { fill, setupUser } from '../test/user'
 import { describe, expect, it } from 'vitest'
 import { json, mockFetch, problem } from '../test/fetchMock'
 import { acme, ownerMe } from '../test/fixtures'
@@ -28,10 +28,10 @@ function loginRoutes(loginReply: Parameters<typeof mockFetch>[0][string]) {
 describe('sign-in page', () => {
   it('says "Email or password is incorrect." for wrong credentials, and nothing more', async () => {
     loginRoutes(problem(401, 'invalid_credentials', 'The email or password is wrong (server text).'))
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/login')
-    await user.type(await screen.findByRole('textbox', { name: /^Email/ }), 'ada@northwind.example')
-    await user.type(passwordField(), 'not the right password')
+    await fill(user, await screen.findByRole('textbox', { name: /^Email/ }), 'ada@northwind.example')
+    await fill(user, passwordField(), 'not the right password')
     await user.click(screen.getByRole('button', { name: 'Sign in' }))
 
     const alert = await screen.findByRole('alert')
@@ -45,10 +45,10 @@ describe('sign-in page', () => {
 
   it('shows the rate limit with the seconds from Retry-After and blocks the button', async () => {
     loginRoutes(problem(429, 'rate_limited', 'Too many requests.', undefined, { 'Retry-After': '30' }))
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/login')
-    await user.type(await screen.findByRole('textbox', { name: /^Email/ }), 'ada@northwind.example')
-    await user.type(passwordField(), 'whatever it is here')
+    await fill(user, await screen.findByRole('textbox', { name: /^Email/ }), 'ada@northwind.example')
+    await fill(user, passwordField(), 'whatever it is here')
     await user.click(screen.getByRole('button', { name: 'Sign in' }))
 
     expect(await screen.findByRole('alert')).toHaveTextContent('Too many attempts. Try again in 30 seconds.')
@@ -57,7 +57,7 @@ describe('sign-in page', () => {
 
   it('asks for missing fields without calling the server', async () => {
     const m = loginRoutes(json({}, 200))
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/login')
     await screen.findByRole('textbox', { name: /^Email/ })
     await user.click(screen.getByRole('button', { name: 'Sign in' }))
@@ -68,14 +68,14 @@ describe('sign-in page', () => {
 
   it('signs in with Enter and returns to the remembered deep link', async () => {
     const m = loginRoutes(json({ user: ownerMe.user, tenant: ownerMe.tenant, csrf_token: 'session' }, 200))
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/accounts')
     // Not signed in: sent to /login with the page remembered.
     await screen.findByRole('heading', { name: 'Sign in' })
     expect(location()).toBe('/login?next=%2Faccounts')
 
-    await user.type(emailField(), 'ada@northwind.example')
-    await user.type(passwordField(), 'plum orbit canvas tundra{Enter}')
+    await fill(user, emailField(), 'ada@northwind.example')
+    await fill(user, passwordField(), 'plum orbit canvas tundra{Enter}')
     expect(await screen.findByRole('heading', { name: /Client accounts/ })).toBeInTheDocument()
     await waitFor(() => expect(location()).toBe('/accounts'))
     expect(m.callsTo('POST /auth/login')[0].body).toEqual({
@@ -86,10 +86,10 @@ describe('sign-in page', () => {
 
   it('never follows a next link off the site', async () => {
     loginRoutes(json({ user: ownerMe.user, tenant: ownerMe.tenant, csrf_token: 'session' }, 200))
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/login?next=%2F%2Fevil.example%2Fx')
-    await user.type(await screen.findByRole('textbox', { name: /^Email/ }), 'ada@northwind.example')
-    await user.type(passwordField(), 'plum orbit canvas tundra{Enter}')
+    await fill(user, await screen.findByRole('textbox', { name: /^Email/ }), 'ada@northwind.example')
+    await fill(user, passwordField(), 'plum orbit canvas tundra{Enter}')
     await waitFor(() => expect(location()).toBe('/'))
   })
 

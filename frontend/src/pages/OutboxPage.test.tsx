@@ -1,5 +1,5 @@
 import { screen, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { setupUser } from '../test/user'
 import { describe, expect, it } from 'vitest'
 import type { OutboxMail } from '../api/self'
 import { json, mockFetch } from '../test/fetchMock'
@@ -40,7 +40,7 @@ function routes(pages: Array<{ items: OutboxMail[]; next_cursor: string | null }
 describe('outbox', () => {
   it('lists unsent mail newest first, and opens one to show its body and a usable link', async () => {
     routes([{ items: mails, next_cursor: null }])
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/settings/outbox')
     expect(await screen.findByRole('heading', { name: 'Outbox', level: 1 })).toBeInTheDocument()
     expect(screen.getByText('Send mail for real')).toBeInTheDocument()
@@ -76,7 +76,7 @@ describe('outbox', () => {
 
   it('never makes a link of something that is not a web address', async () => {
     routes([{ items: [{ ...mails[0], link: 'javascript:alert(1)' }], next_cursor: null }])
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/settings/outbox')
     const [item] = await screen.findAllByTestId('outbox-item')
     await user.click(within(item).getByRole('button', { name: /You are invited/ }))
@@ -89,7 +89,7 @@ describe('outbox', () => {
       { items: [mails[0]], next_cursor: 'c2' },
       { items: [mails[1]], next_cursor: null },
     ])
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/settings/outbox')
     expect(await screen.findAllByTestId('outbox-item')).toHaveLength(1)
     await user.click(screen.getByRole('button', { name: 'Show older mail' }))

@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { fill, setupUser } from '../test/user'
 import { describe, expect, it } from 'vitest'
 import type { Session } from '../api/self'
 import type { Me } from '../api/types'
@@ -70,7 +70,7 @@ const sessionsTable = () => screen.findByRole('table', { name: 'Your sessions' }
 describe('profile', () => {
   it('is in the user menu, and shows who the person is', async () => {
     routes()
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/')
     await user.click(await screen.findByRole('button', { name: /Account menu: Ada Lovelace/ }))
     await user.click(await screen.findByRole('menuitem', { name: 'Profile' }))
@@ -83,7 +83,7 @@ describe('profile', () => {
 
   it('lists the sessions readably, marks this device, and signs one out', async () => {
     const m = routes()
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/profile')
     const table = await sessionsTable()
     const rows = within(table).getAllByRole('row').slice(1)
@@ -104,7 +104,7 @@ describe('profile', () => {
 
   it('signs out every other session, never this one', async () => {
     const m = routes()
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/profile')
     await sessionsTable()
     await user.click(screen.getByRole('button', { name: 'Sign out all other sessions' }))
@@ -121,7 +121,7 @@ describe('profile', () => {
       { field: 'current_password', code: 'password_incorrect', message: 'Your current password is not correct.' },
     ])
     const m = routes(ownerMe, { 'POST /me/password': () => reply })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/profile')
     const current = await screen.findByLabelText(/^Current password/, { selector: 'input' })
     const fresh = screen.getByLabelText(/^New password/, { selector: 'input' })
@@ -133,9 +133,9 @@ describe('profile', () => {
     expect(screen.getByText('Choose a new password.')).toBeInTheDocument()
     expect(m.callsTo('POST /me/password')).toHaveLength(0)
 
-    await user.type(current, 'wrong one')
-    await user.type(fresh, 'meadow copper lantern')
-    await user.type(confirm, 'meadow copper lantern')
+    await fill(user, current, 'wrong one')
+    await fill(user, fresh, 'meadow copper lantern')
+    await fill(user, confirm, 'meadow copper lantern')
     await user.click(screen.getByRole('button', { name: 'Change password' }))
     expect(await screen.findByText('Your current password is not correct.')).toBeInTheDocument()
     expect(current).toHaveAttribute('aria-invalid', 'true')
@@ -146,7 +146,7 @@ describe('profile', () => {
     reply = problem(422, 'validation_failed', 'Check the fields.', [
       { field: 'new_password', code: 'password_too_common', message: 'This password is too common.' },
     ])
-    await user.type(current, 'plum orbit canvas tundra')
+    await fill(user, current, 'plum orbit canvas tundra')
     await user.click(screen.getByRole('button', { name: 'Change password' }))
     expect(await screen.findByText('This password is too common.')).toBeInTheDocument()
     expect(fresh).toHaveAttribute('aria-invalid', 'true')
@@ -154,9 +154,9 @@ describe('profile', () => {
 
     reply = { status: 204 } as never
     await user.clear(fresh)
-    await user.type(fresh, 'meadow copper lantern rises')
+    await fill(user, fresh, 'meadow copper lantern rises')
     await user.clear(confirm)
-    await user.type(confirm, 'meadow copper lantern rises')
+    await fill(user, confirm, 'meadow copper lantern rises')
     await user.click(screen.getByRole('button', { name: 'Change password' }))
     expect(await screen.findByText('Password changed')).toBeInTheDocument()
     expect(fresh).toHaveValue('')

@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { fill, setupUser, type User } from '../test/user'
 import { describe, expect, it } from 'vitest'
 import { json, mockFetch, problem } from '../test/fetchMock'
 import { acme, ownerMe } from '../test/fixtures'
@@ -21,15 +21,15 @@ const passwordField = () => screen.getByLabelText(/^Password/, { selector: 'inpu
 const confirmField = () => screen.getByLabelText(/^Confirm password/, { selector: 'input' })
 const location = () => screen.getByTestId('location').textContent
 
-async function fillAll(user: ReturnType<typeof userEvent.setup>) {
-  await user.type(field(/^Firm name/), 'Northwind Automation')
+async function fillAll(user: User) {
+  await fill(user, field(/^Firm name/), 'Northwind Automation')
   await user.click(screen.getByRole('button', { name: /Continue/ }))
-  await user.type(await screen.findByRole('textbox', { name: /^Your name/ }), 'Ada Lovelace')
-  await user.type(field(/^Email/), 'ada@northwind.example')
-  await user.type(passwordField(), PASSWORD)
-  await user.type(confirmField(), PASSWORD)
+  await fill(user, await screen.findByRole('textbox', { name: /^Your name/ }), 'Ada Lovelace')
+  await fill(user, field(/^Email/), 'ada@northwind.example')
+  await fill(user, passwordField(), PASSWORD)
+  await fill(user, confirmField(), PASSWORD)
   await user.click(screen.getByRole('button', { name: /Continue/ }))
-  await user.type(await screen.findByRole('textbox', { name: /^Client name/ }), 'Acme Corporation')
+  await fill(user, await screen.findByRole('textbox', { name: /^Client name/ }), 'Acme Corporation')
   await user.click(screen.getByRole('button', { name: /Continue/ }))
   await screen.findByRole('heading', { name: 'Review and create' })
 }
@@ -44,40 +44,40 @@ describe('setup wizard', () => {
 
   it('fills the slug from the name until the slug is edited by hand', async () => {
     setupRoutes()
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/setup')
     const name = await screen.findByRole('textbox', { name: /^Firm name/ })
-    await user.type(name, 'Société Générale')
+    await fill(user, name, 'Société Générale')
     expect(field(/^Firm slug/)).toHaveValue('societe-generale')
 
     await user.clear(field(/^Firm slug/))
-    await user.type(field(/^Firm slug/), 'sg')
-    await user.type(name, ' Robotics')
+    await fill(user, field(/^Firm slug/), 'sg')
+    await fill(user, name, ' Robotics')
     expect(field(/^Firm slug/)).toHaveValue('sg')
   })
 
   it('checks each step before moving on', async () => {
     const m = setupRoutes()
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/setup')
     await screen.findByRole('textbox', { name: /^Firm name/ })
     await user.click(screen.getByRole('button', { name: /Continue/ }))
     expect(await screen.findByText("Enter your firm's name.")).toBeInTheDocument()
     expect(field(/^Firm name/)).toHaveAttribute('aria-invalid', 'true')
 
-    await user.type(field(/^Firm name/), 'Northwind')
+    await fill(user, field(/^Firm name/), 'Northwind')
     await user.clear(field(/^Firm slug/))
-    await user.type(field(/^Firm slug/), 'api')
+    await fill(user, field(/^Firm slug/), 'api')
     await user.click(screen.getByRole('button', { name: /Continue/ }))
     expect(await screen.findByText(/“api” is reserved/)).toBeInTheDocument()
 
     await user.clear(field(/^Firm slug/))
-    await user.type(field(/^Firm slug/), 'northwind')
+    await fill(user, field(/^Firm slug/), 'northwind')
     await user.click(screen.getByRole('button', { name: /Continue/ }))
-    await user.type(await screen.findByRole('textbox', { name: /^Your name/ }), 'Ada')
-    await user.type(field(/^Email/), 'ada@northwind.example')
-    await user.type(passwordField(), 'too short')
-    await user.type(confirmField(), 'different')
+    await fill(user, await screen.findByRole('textbox', { name: /^Your name/ }), 'Ada')
+    await fill(user, field(/^Email/), 'ada@northwind.example')
+    await fill(user, passwordField(), 'too short')
+    await fill(user, confirmField(), 'different')
     await user.click(screen.getByRole('button', { name: /Continue/ }))
     expect(await screen.findByText(/Use at least 15 characters/)).toBeInTheDocument()
     expect(screen.getByText('The passwords do not match.')).toBeInTheDocument()
@@ -91,7 +91,7 @@ describe('setup wizard', () => {
         { field: 'tenant_slug', code: 'slug_reserved', message: 'This slug is taken by Bureau itself.' },
       ]),
     })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/setup')
     await screen.findByRole('textbox', { name: /^Firm name/ })
     await fillAll(user)
@@ -121,7 +121,7 @@ describe('setup wizard', () => {
 
     // Fix the slug; the next step shows the password error from the server.
     await user.clear(slug)
-    await user.type(slug, 'northwind')
+    await fill(user, slug, 'northwind')
     await user.click(screen.getByRole('button', { name: /Continue/ }))
     expect(await screen.findByText('This password is too easy to guess.')).toBeInTheDocument()
     expect(passwordField()).toHaveAttribute('aria-invalid', 'true')
@@ -133,7 +133,7 @@ describe('setup wizard', () => {
         { field: 'account_slug', code: 'slug_invalid', message: 'Use 2–50 lower-case letters.' },
       ]),
     })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/setup')
     await screen.findByRole('textbox', { name: /^Firm name/ })
     await fillAll(user)
@@ -145,7 +145,7 @@ describe('setup wizard', () => {
 
   it('sends the person to sign in when somebody else finished setup first', async () => {
     setupRoutes({ 'POST /setup': problem(409, 'setup_done', 'Bureau is already set up.') })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/setup')
     await screen.findByRole('textbox', { name: /^Firm name/ })
     await fillAll(user)
@@ -173,7 +173,7 @@ describe('setup wizard', () => {
       'GET /me': () => (signedIn ? json(ownerMe) : problem(401, 'unauthenticated', 'Sign in.')),
       'GET /accounts': json({ items: [acme], next_cursor: null }),
     })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/setup')
     await screen.findByRole('textbox', { name: /^Firm name/ })
     await fillAll(user)

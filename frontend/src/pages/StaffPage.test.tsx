@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { fill, setupUser } from '../test/user'
 import { describe, expect, it } from 'vitest'
 import type { StaffMember } from '../api/self'
 import { json, mockFetch, problem } from '../test/fetchMock'
@@ -93,7 +93,7 @@ describe('staff page', () => {
 
   it('changes another person’s role, by keyboard', async () => {
     const m = routes({ 'PATCH /tenant/staff/u3': json({ ...staff[1], role: 'tenant_admin' }) })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/settings/staff')
     await screen.findByRole('table', { name: 'Staff' })
     const actions = await within(row('grace@northwind.example')).findByRole('button', { name: 'Actions for Grace Hopper' })
@@ -112,7 +112,7 @@ describe('staff page', () => {
       'POST /tenant/staff/invitations/inv-9/resend': json({ ...staff[2], expires_at: inDays(7) }),
       'DELETE /tenant/staff/invitations/inv-8': { status: 204 },
     })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/settings/staff')
     await screen.findByRole('table', { name: 'Staff' })
     await user.click(await within(row('alan@northwind.example')).findByRole('button', { name: 'Actions for alan@northwind.example' }))
@@ -135,22 +135,29 @@ describe('staff page', () => {
       { field: 'invites[2].email', code: 'staff_client_conflict', message: 'This person is a client of an account.' },
     ])
     const m = routes({ 'POST /tenant/staff': () => reply })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/settings/staff')
     await screen.findByRole('table', { name: 'Staff' })
     await user.click(screen.getByRole('button', { name: 'Invite staff' }))
     const dialog = await screen.findByRole('dialog', { name: 'Invite staff' })
     const box = within(dialog).getByRole('textbox', { name: /Email addresses/ })
+    expect(within(dialog).getByRole('radio', { name: /^Tenant Admin/ })).toHaveAccessibleDescription(
+      'Everything, including firm settings, staff, licence and account lifecycle.',
+    )
+    expect(within(dialog).getByRole('radio', { name: /^Consultant/ })).toBeChecked()
 
-    // Checked here first: typos and repeats.
-    await user.type(box, 'new@northwind.example, nope, new@northwind.example')
-    await user.click(within(dialog).getByRole('button', { name: 'Send 3 invitations' }))
-    expect(within(dialog).getByText('2 addresses need attention.')).toBeInTheDocument()
+    // Checked here first: repeats are dropped, typos reported.
+    await user.click(box)
+    await user.paste('new@northwind.example, nope, NEW@northwind.example')
+    expect(within(dialog).getByText('2 addresses')).toBeInTheDocument()
+    await user.click(within(dialog).getByRole('button', { name: 'Send 2 invitations' }))
+    expect(within(dialog).getByText('1 address needs attention.')).toBeInTheDocument()
     expect(within(dialog).getByTestId('invite-address-problems')).toHaveTextContent('nope: This is not an email address.')
+    expect(within(dialog).getByTestId('invite-address-problems')).not.toHaveTextContent('new@northwind.example')
     expect(m.callsTo('POST /tenant/staff')).toHaveLength(0)
 
     await user.clear(box)
-    await user.type(box, 'new@northwind.example{Enter}alan@northwind.example{Enter}wile@acme.example')
+    await fill(user, box, 'new@northwind.example\nalan@northwind.example\nwile@acme.example')
     await user.click(within(dialog).getByRole('radio', { name: /Tenant Admin/ }))
     await user.click(within(dialog).getByRole('button', { name: 'Send 3 invitations' }))
     const problems = await within(dialog).findByTestId('invite-address-problems')
@@ -169,7 +176,7 @@ describe('staff page', () => {
 
     reply = json({ items: [{ ...staff[2], email: 'new@northwind.example' }], emailed: 0, outbox: 1 }, 201)
     await user.clear(box)
-    await user.type(box, 'new@northwind.example')
+    await fill(user, box, 'new@northwind.example')
     await user.click(within(dialog).getByRole('button', { name: 'Send invitation' }))
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Invite staff' })).not.toBeInTheDocument())
     expect(await screen.findByText('Invited 1 person')).toBeInTheDocument()

@@ -36,6 +36,7 @@ import {
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react'
 import { Link } from 'react-router'
 import { isApiError } from '../api/client'
+import { MAX_INVITES } from '../api/people'
 import {
   useInviteStaff,
   useRemoveStaff,
@@ -50,9 +51,9 @@ import {
 } from '../api/self'
 import { ErrorState, errorMessage } from '../components/ErrorState'
 import { useCan, useCurrentMe } from '../components/meContext'
-import { formatDateTime, initials, plural, relativeTime, roleLabel } from '../lib/format'
-import { checkAddresses, MAX_INVITES, parseAddresses, serverAddressProblems, type AddressProblem } from '../lib/inviteAddresses'
-import { ROLE_DESCRIPTIONS } from '../lib/roles'
+import { formatDateTime, initials, plural, relativeTime } from '../lib/format'
+import { checkAddresses, parseAddresses, serverAddressProblems, type AddressProblem } from '../lib/people'
+import { roleDescription, roleLabel } from '../lib/roles'
 import { NotFoundPage } from './NotFoundPage'
 
 const STAFF_ROLES: StaffRole[] = ['tenant_admin', 'consultant']
@@ -251,7 +252,7 @@ function RoleRadios({ value, onChange, label }: { value: StaffRole; onChange: (r
     <Radio.Group value={value} onChange={(v) => onChange(v as StaffRole)} label={label} required>
       <Stack gap="sm" mt="xs">
         {STAFF_ROLES.map((r) => (
-          <Radio key={r} value={r} label={roleLabel(r)} description={ROLE_DESCRIPTIONS[r]} />
+          <Radio key={r} value={r} label={roleLabel(r)} description={roleDescription(r)} />
         ))}
       </Stack>
     </Radio.Group>
@@ -403,7 +404,7 @@ function InviteDialog({ onClose, onDone }: { onClose: () => void; onDone: (r: In
     if (addresses.length === 0) return fail('Enter at least one email address.')
     if (addresses.length > MAX_INVITES) return fail(`Invite at most ${MAX_INVITES} people at a time; this list has ${addresses.length}.`)
     const local = checkAddresses(addresses)
-    if (local.length > 0) return fail(`${plural(local.length, 'address', 'addresses')} need attention.`, local)
+    if (local.length > 0) return fail(`${plural(local.length, 'address', 'addresses')} ${local.length === 1 ? 'needs' : 'need'} attention.`, local)
     try {
       const res = await invite.mutateAsync(addresses.map((email) => ({ email, role })))
       onDone(res)

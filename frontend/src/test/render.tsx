@@ -4,6 +4,12 @@ import { resetClientForTests } from '../api/client'
 import { AppProviders, createQueryClient } from '../AppProviders'
 import { AppRoutes } from '../AppRoutes'
 import { sessionFlags } from '../lib/session'
+import { testTheme } from './theme'
+
+// The app loads most pages on demand (React.lazy). Load them all now, with the
+// test file, so that no test spends its waiting time (findBy*: 1 s) on a
+// page's first import, which on a busy machine can take longer than that.
+import.meta.glob(['../pages/**/*.tsx', '../components/**/*.tsx', '!**/*.test.tsx'], { eager: true })
 
 /** Shows where the router is, for assertions on redirects. */
 function LocationProbe() {
@@ -38,7 +44,7 @@ export function renderApp(path = '/', state?: unknown) {
     { initialEntries: [{ pathname, search: search ? '?' + search : '', state }] },
   )
   const utils = render(
-    <AppProviders queryClient={queryClient} env="test">
+    <AppProviders queryClient={queryClient} env="test" theme={testTheme}>
       <RouterProvider router={router} />
     </AppProviders>,
   )

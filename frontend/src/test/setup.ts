@@ -1,14 +1,15 @@
 import '@testing-library/jest-dom/vitest'
-import { cleanup } from '@testing-library/react'
+import { cleanup, configure } from '@testing-library/react'
 import { notifications } from '@mantine/notifications'
 import { afterEach } from 'vitest'
 
 // Mantine reads these browser APIs, which jsdom does not implement.
+// The person prefers reduced motion (see test/theme.ts): no animations to wait for.
 if (!window.matchMedia) {
   Object.defineProperty(window, 'matchMedia', {
     writable: true,
     value: (query: string) => ({
-      matches: false,
+      matches: /\(prefers-reduced-motion:\s*reduce\)/.test(query),
       media: query,
       onchange: null,
       addListener: () => {},
@@ -41,6 +42,12 @@ if (!('fonts' in document)) {
 }
 
 Object.defineProperty(window, 'scrollTo', { writable: true, value: () => {} })
+
+// findBy*/waitFor give up after this long. The first mount of the whole app in
+// a worker (boot, /setup, /me, then the page, all in React's development
+// build) can take more than the default second when the machine is busy.
+// Waits end as soon as their condition holds, so passing tests are not slower.
+configure({ asyncUtilTimeout: 3000 })
 
 afterEach(() => {
   cleanup()

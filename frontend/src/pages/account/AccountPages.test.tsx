@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { fill, setupUser } from '../../test/user'
 import { describe, expect, it } from 'vitest'
 import type { Me } from '../../api/types'
 import { json, mockFetch, problem } from '../../test/fetchMock'
@@ -86,7 +86,7 @@ describe('account overview', () => {
         return json(deactivated)
       },
     })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/acme-corporation')
     await user.click(await screen.findByRole('button', { name: 'Deactivate…' }))
     const dialog = await screen.findByRole('dialog', { name: 'Deactivate Acme Corporation?' })
@@ -106,7 +106,7 @@ describe('account overview', () => {
       'GET /accounts/acme-corporation': json(deactivated),
       'POST /accounts/acme-corporation/reactivate': problem(409, 'plan_limit_reached', 'The trial plan allows 10 active client account(s) and 10 are in use.'),
     })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/acme-corporation')
     const banner = await screen.findByTestId('deactivated-banner')
     await user.click(within(banner).getByRole('button', { name: 'Reactivate' }))
@@ -118,7 +118,7 @@ describe('account overview', () => {
 describe('delete confirmation', () => {
   async function openDelete(over: Record<string, Parameters<typeof mockFetch>[0][string]> = {}) {
     const m = routes(ownerMe, { 'GET /accounts/acme-corporation': json(deactivated), ...over })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/acme-corporation')
     await user.click(await screen.findByRole('button', { name: 'Delete…' }))
     const dialog = await screen.findByRole('dialog', { name: 'Delete Acme Corporation permanently?' })
@@ -128,14 +128,14 @@ describe('delete confirmation', () => {
   it('stays disabled until the exact name is typed', async () => {
     const { user, dialog, input, button } = await openDelete()
     expect(button).toBeDisabled()
-    await user.type(input, 'Acme')
+    await fill(user, input, 'Acme')
     expect(button).toBeDisabled()
     await user.clear(input)
-    await user.type(input, 'acme corporation')
+    await fill(user, input, 'acme corporation')
     expect(button).toBeDisabled()
     expect(within(dialog).getByText('Type the name exactly as shown, with the same capitals.')).toBeInTheDocument()
     await user.clear(input)
-    await user.type(input, 'Acme Corporation ')
+    await fill(user, input, 'Acme Corporation ')
     expect(button).toBeDisabled()
     await user.type(input, '{Backspace}')
     expect(button).toBeEnabled()
@@ -147,7 +147,7 @@ describe('delete confirmation', () => {
         { field: 'confirm_name', code: 'confirm_name_mismatch', message: 'Type the account’s name exactly as shown to confirm.' },
       ]),
     })
-    await user.type(input, 'Acme Corporation')
+    await fill(user, input, 'Acme Corporation')
     await user.click(button)
     expect(await within(dialog).findByText('Type the account’s name exactly as shown to confirm.')).toBeInTheDocument()
     expect(input).toHaveAttribute('aria-invalid', 'true')
@@ -155,7 +155,7 @@ describe('delete confirmation', () => {
 
   it('deletes, then goes back to the list with a notification', async () => {
     const { m, user, input, button } = await openDelete({ 'DELETE /accounts/acme-corporation': { status: 204 } })
-    await user.type(input, 'Acme Corporation')
+    await fill(user, input, 'Acme Corporation')
     await user.click(button)
     await waitFor(() => expect(location()).toBe('/accounts'))
     expect(await screen.findByText('Account deleted')).toBeInTheDocument()
@@ -166,9 +166,9 @@ describe('delete confirmation', () => {
 describe('account settings', () => {
   it('validates the approval timeout: 1 minute to 7 days', async () => {
     const m = routes(ownerMe, { 'PATCH /accounts/acme-corporation/settings': (c) => json({ ...settings, ...(c.body as object) }) })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/acme-corporation/settings')
-    const timeout = await screen.findByRole('spinbutton', { name: 'Approval timeout' }, { timeout: 5000 })
+    const timeout = await screen.findByRole('spinbutton', { name: 'Approval timeout' })
     expect(timeout).toHaveValue(1)
     expect(screen.getByRole('combobox', { name: 'Approval timeout unit' })).toHaveValue('days')
 
@@ -205,9 +205,9 @@ describe('account settings', () => {
         { field: 'sync_interval', code: 'sync_interval_invalid', message: 'Use whole minutes between 1m and 24h, like 5m, 15m or 1h.' },
       ]),
     })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/acme-corporation/settings')
-    await user.click(await screen.findByRole('combobox', { name: 'Sync interval' }, { timeout: 5000 }))
+    await user.click(await screen.findByRole('combobox', { name: 'Sync interval' }))
     await user.click(await screen.findByRole('option', { name: 'Every 15 minutes' }))
     await user.click(screen.getByRole('button', { name: 'Save settings' }))
     expect(await screen.findByText('Use whole minutes between 1m and 24h, like 5m, 15m or 1h.')).toBeInTheDocument()
@@ -216,21 +216,21 @@ describe('account settings', () => {
 
   it('saves details, sending only what changed', async () => {
     const m = routes(ownerMe, { 'PATCH /accounts/acme-corporation': (c) => json({ ...detail, ...(c.body as object) }) })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/acme-corporation/settings')
-    const ref = await screen.findByLabelText('External reference', {}, { timeout: 5000 })
+    const ref = await screen.findByLabelText('External reference')
     expect(ref).toHaveValue('CRM-1042')
     await user.clear(ref)
-    await user.type(ref, ' CRM-2000 ')
+    await fill(user, ref, ' CRM-2000 ')
     await user.click(screen.getByRole('button', { name: 'Save details' }))
-    expect(await screen.findByText('Details saved', {}, { timeout: 3000 })).toBeInTheDocument()
+    expect(await screen.findByText('Details saved')).toBeInTheDocument()
     expect(m.callsTo('PATCH /accounts/acme-corporation')[0].body).toEqual({ external_ref: 'CRM-2000' })
   })
 
   it('lets only those who may rename change the name', async () => {
     routes(consultantMe)
     renderApp('/acme-corporation/settings')
-    const name = await screen.findByLabelText(/Account name/, {}, { timeout: 5000 })
+    const name = await screen.findByLabelText(/Account name/)
     expect(name).toBeDisabled()
     expect(screen.getByText('Only a Tenant Admin can rename an account.')).toBeInTheDocument()
     expect(screen.getByLabelText('Contact email')).toBeEnabled()
@@ -244,7 +244,7 @@ describe('account settings', () => {
     }
     routes(viewer)
     renderApp('/acme-corporation/settings')
-    expect(await screen.findByRole('switch', { name: /^Beta features/ }, { timeout: 5000 })).toBeDisabled()
+    expect(await screen.findByRole('switch', { name: /^Beta features/ })).toBeDisabled()
     expect(screen.getByRole('spinbutton', { name: 'Approval timeout' })).toBeDisabled()
     expect(screen.getByText(/You can see these settings/)).toBeInTheDocument()
     expect(screen.queryByRole('button', { name: 'Save settings' })).not.toBeInTheDocument()
@@ -253,9 +253,9 @@ describe('account settings', () => {
 
   it('asks before leaving with unsaved changes', async () => {
     routes(ownerMe)
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/acme-corporation/settings')
-    await user.click(await screen.findByRole('switch', { name: /^Beta features/ }, { timeout: 5000 }))
+    await user.click(await screen.findByRole('switch', { name: /^Beta features/ }))
     expect(screen.getByText('Unsaved changes')).toBeInTheDocument()
     const nav = screen.getByRole('navigation', { name: 'Main navigation' })
     await user.click(within(nav).getByRole('link', { name: 'Home' }))

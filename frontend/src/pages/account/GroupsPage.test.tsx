@@ -1,30 +1,27 @@
-import { configure, screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { screen, waitFor, within } from '@testing-library/react'
+import { fill, setupUser, type User } from '../../test/user'
 import { describe, expect, it } from 'vitest'
 import { json, problem } from '../../test/fetchMock'
 import { clientMe } from '../../test/fixtures'
 import { accountAdminMe, administrators, everyone, finance, groups, operations, peopleRoutes } from '../../test/people'
 import { renderApp } from '../../test/render'
 
-// These pages render a lot of Mantine in jsdom: give slow, busy machines time.
-configure({ asyncUtilTimeout: 3000 })
-
 const rowOf = (name: string) => within(screen.getByRole('table', { name: 'Groups' })).getByText(name).closest('tr') as HTMLElement
 
 async function openPage() {
-  const user = userEvent.setup()
+  const user = setupUser()
   renderApp('/acme-corporation/groups')
   expect(await screen.findByRole('heading', { name: /^Groups/, level: 1 })).toBeInTheDocument()
   await screen.findByText('Finance')
   return { user }
 }
 
-async function menuOf(user: ReturnType<typeof userEvent.setup>, name: string) {
+async function menuOf(user: User, name: string) {
   await user.click(within(rowOf(name)).getByRole('button', { name: `Actions for ${name}` }))
   return screen.findByRole('menu')
 }
 
-describe('groups page', { timeout: 15_000 }, () => {
+describe('groups page', () => {
   it('lists the groups with their role, members and the default ones marked', async () => {
     peopleRoutes()
     await openPage()
@@ -86,14 +83,14 @@ describe('groups page', { timeout: 15_000 }, () => {
     const name = within(dialog).getByRole('textbox', { name: /Name/ })
     await user.click(within(dialog).getByRole('button', { name: 'Create group' }))
     expect(within(dialog).getByText('Give the group a name.')).toBeInTheDocument()
-    await user.type(name, 'finance')
+    await fill(user, name, 'finance')
     await user.click(within(dialog).getByRole('combobox', { name: 'Role' }))
     await user.click(await screen.findByRole('option', { name: 'Client' }))
     await user.click(within(dialog).getByRole('button', { name: 'Create group' }))
     expect(await within(dialog).findByText('Another group is called “finance”.')).toBeInTheDocument()
     expect(name).toHaveAttribute('aria-invalid', 'true')
     await user.clear(name)
-    await user.type(name, 'Sales')
+    await fill(user, name, 'Sales')
     await user.click(within(dialog).getByRole('button', { name: 'Create group' }))
     expect(await screen.findByText('Group created')).toBeInTheDocument()
     expect(m.callsTo('POST /accounts/acme-corporation/groups').map((c) => c.body)).toEqual([
@@ -113,7 +110,7 @@ describe('groups page', { timeout: 15_000 }, () => {
     const dialog = await screen.findByRole('dialog', { name: 'Edit Finance' })
     const name = within(dialog).getByRole('textbox', { name: /Name/ })
     await user.clear(name)
-    await user.type(name, 'Accounting')
+    await fill(user, name, 'Accounting')
     await user.click(within(dialog).getByRole('combobox', { name: 'Role' }))
     await user.click(await screen.findByRole('option', { name: 'No role' }))
     await user.click(within(dialog).getByRole('button', { name: 'Save group' }))

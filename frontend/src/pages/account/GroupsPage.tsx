@@ -46,8 +46,9 @@ import {
 import { closeButtonProps, ConfirmModal, modalStyles } from '../../components/ConfirmModal'
 import { ErrorState, errorMessage } from '../../components/ErrorState'
 import { useCan, useCurrentMe } from '../../components/meContext'
-import { plural, roleLabel } from '../../lib/format'
-import { ACCOUNT_ROLE_HELP, displayName } from '../../lib/people'
+import { plural } from '../../lib/format'
+import { displayName } from '../../lib/people'
+import { roleDescription, roleLabel } from '../../lib/roles'
 import { NotFoundPage } from '../NotFoundPage'
 import { AccountHeader, DeactivatedBanner } from './AccountLayout'
 import { useAccountContext } from './accountContext'
@@ -347,7 +348,7 @@ function GroupForm({ slug, group, onClose, onBusy }: { slug: string; group: Peop
           label="Role"
           description={
             isAccountRole(role)
-              ? `Members get this role on top of their own. ${roleLabel(role)}: ${ACCOUNT_ROLE_HELP[role]}`
+              ? `Members get this role on top of their own. ${roleLabel(role)}: ${roleDescription(role)}`
               : 'Optional. Without a role the group only collects members (for process assignments).'
           }
           data={roleOptions}

@@ -1,5 +1,5 @@
-import { configure, screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { screen, waitFor, within } from '@testing-library/react'
+import { setupUser } from '../../test/user'
 import { describe, expect, it } from 'vitest'
 import { json, problem } from '../../test/fetchMock'
 import { clientMe } from '../../test/fixtures'
@@ -15,20 +15,17 @@ import {
 } from '../../test/people'
 import { renderApp } from '../../test/render'
 
-// These pages render a lot of Mantine in jsdom: give slow, busy machines time.
-configure({ asyncUtilTimeout: 3000 })
-
 const rowOf = (text: string) => within(screen.getByRole('table', { name: 'Members' })).getByText(text).closest('tr') as HTMLElement
 
 async function openPage(path = '/acme-corporation/members') {
-  const user = userEvent.setup()
+  const user = setupUser()
   renderApp(path)
   expect(await screen.findByRole('heading', { name: /^Members/, level: 1 })).toBeInTheDocument()
   await screen.findByText('Road Runner')
   return { user }
 }
 
-describe('members page', { timeout: 15_000 }, () => {
+describe('members page', () => {
   it('lists members and invitations with their role, groups, status and last activity', async () => {
     peopleRoutes()
     await openPage()
@@ -207,7 +204,7 @@ describe('members page', { timeout: 15_000 }, () => {
 
   it('invites the first people from the empty state', async () => {
     peopleRoutes(peopleOwnerMe, { 'GET /accounts/acme-corporation/members': json({ items: [], next_cursor: null }) })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/acme-corporation/members')
     expect(await screen.findByText('No members yet — invite the first people')).toBeInTheDocument()
     const main = screen.getByRole('main')
@@ -225,7 +222,7 @@ describe('members page', { timeout: 15_000 }, () => {
         json({ items: members, next_cursor: null }),
       ],
     })
-    const user = userEvent.setup()
+    const user = setupUser()
     renderApp('/acme-corporation/members')
     expect(await screen.findByRole('table', { name: 'Members' })).toHaveAttribute('aria-busy', 'true')
     expect(await screen.findByText('Could not load the members')).toBeInTheDocument()
