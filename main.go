@@ -29,6 +29,7 @@ import (
 	"bureau/policy"
 	"bureau/secret"
 	"bureau/server"
+	"bureau/sso"
 	"bureau/store"
 	"bureau/tenant"
 )
@@ -180,9 +181,14 @@ func serve(ctx context.Context, logOut io.Writer) error {
 	if mailer.Sender == nil {
 		log.Info("smtp not configured: mail goes to each tenant's outbox")
 	}
+	box, err := secret.NewBox(master)
+	if err != nil {
+		return err
+	}
+	ssoSvc := &sso.Service{DB: db, Box: box, Now: time.Now}
 	peopleSvc := &people.Service{DB: db, Hasher: authSvc.Hasher, Limiter: authSvc.Limiter, Now: time.Now}
 	srv, err := server.New(server.Deps{Config: cfg, DB: db, Policy: pol, Auth: authSvc, Accounts: accounts,
-		Tenants: tenants, People: peopleSvc, Mailer: mailer, Web: webFS(), Log: log,
+		Tenants: tenants, People: peopleSvc, SSO: ssoSvc, Mailer: mailer, Web: webFS(), Log: log,
 		Now: time.Now, CSRFKey: secret.Derive(master, "csrf"), Version: version})
 	if err != nil {
 		return err

@@ -24,6 +24,7 @@ import (
 	"bureau/mail"
 	"bureau/people"
 	"bureau/policy"
+	"bureau/sso"
 	"bureau/store"
 	"bureau/tenant"
 )
@@ -37,6 +38,7 @@ type Deps struct {
 	Accounts *account.Service
 	Tenants  *tenant.Service
 	People   *people.Service
+	SSO      *sso.Service
 	Mailer   *mail.Mailer
 	Web      fs.FS // the built web app; nil serves a note to build it
 	Log      *slog.Logger

@@ -23,6 +23,8 @@ import (
 	"bureau/mail"
 	"bureau/people"
 	"bureau/policy"
+	"bureau/secret"
+	"bureau/sso"
 	"bureau/store"
 	"bureau/tenant"
 )
@@ -115,8 +117,12 @@ func newEnvFrom(t *testing.T, image []byte, cfg config.Config) *env {
 		t.Fatal(err)
 	}
 	peopleSvc := &people.Service{DB: db, Hasher: svc.Hasher, Limiter: svc.Limiter, Now: clk.Now}
+	box, err := secret.NewBox(bytes.Repeat([]byte{9}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(Deps{Config: cfg, DB: db, Policy: pol, Auth: svc, Accounts: accounts, Tenants: tenants, Web: web, Now: clk.Now,
-		People: peopleSvc, Mailer: mailer,
+		People: peopleSvc, SSO: &sso.Service{DB: db, Box: box, Now: clk.Now}, Mailer: mailer,
 		Log: slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil)), CSRFKey: []byte("test-csrf-key-0123456789abcdef!!")})
 	if err != nil {
 		t.Fatal(err)

@@ -49,6 +49,8 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/tenant/license", "tenant:license", s.getLicense, "The license and the effective plan"},
 		{"PUT", "/api/v1/tenant/license", "tenant:license", s.putLicense, "Upload a signed license"},
 		{"GET", "/api/v1/tenant/usage", "tenant:usage", s.getUsage, "Accounts, people and storage against the plan"},
+		{"GET", "/api/v1/tenant/sso", "tenant:sso", s.getSSO, "Staff single sign-on settings (the client secret is never returned)"},
+		{"PUT", "/api/v1/tenant/sso", "tenant:sso", s.putSSO, "Replace the staff single sign-on settings"},
 		{"GET", "/api/v1/tenant/outbox", "tenant:outbox", s.getOutbox, "Mail that was not sent, with its links"},
 		{"GET", "/api/v1/tenant/staff", "staff:manage", s.listStaff, "Staff and pending staff invitations"},
 		{"POST", "/api/v1/tenant/staff", "staff:manage", s.inviteStaff, "Invite staff (1 to 20 addresses)"},

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bureau/sso"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -42,4 +43,34 @@ func (s *Server) getUsage(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(u)
+}
+
+// ssoJSON adds what the provider needs from us: the redirect URI to
+// register for the tenant.
+func (s *Server) ssoJSON(c *fiber.Ctx, st sso.Settings) fiber.Map {
+	return fiber.Map{"configured": st.Configured, "issuer": st.Issuer, "client_id": st.ClientID,
+		"client_secret_set": st.ClientSecretSet, "allowed_domains": st.AllowedDomains, "groups_claim": st.GroupsClaim,
+		"group_roles": st.GroupRoles, "entra_tenant_ids": st.EntraTenantIDs, "last_success_at": st.LastSuccessAt,
+		"updated_at":   st.UpdatedAt,
+		"redirect_uri": s.Config.BaseURL + "/api/v1/auth/oidc/" + principalOf(c).TenantSlug + "/callback"}
+}
+
+func (s *Server) getSSO(c *fiber.Ctx) error {
+	st, err := s.SSO.Get(c.UserContext(), s.DB.R, principalOf(c).TenantID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.ssoJSON(c, st))
+}
+
+func (s *Server) putSSO(c *fiber.Ctx) error {
+	var in sso.Input
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	st, err := s.SSO.Put(c.UserContext(), actorOf(c), principalOf(c).TenantID, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.ssoJSON(c, st))
 }
