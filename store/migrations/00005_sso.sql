@@ -5,7 +5,7 @@
 -- (group object ids, app roles) to a staff role; anything unmapped is
 -- denied. entra_tenants is the allowlist for an Entra multi-tenant issuer.
 CREATE TABLE tenant_sso (
-    tenant_id       TEXT PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
+    tenant_id       TEXT NOT NULL PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
     issuer          TEXT NOT NULL,
     client_id       TEXT NOT NULL,
     client_secret   TEXT NOT NULL DEFAULT '',
