@@ -46,6 +46,7 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/openapi.json", Public, s.openAPI, "This document"},
 
 		{"GET", "/api/v1/tenant", "tenant:read", s.getTenant, "The active tenant"},
+		{"PATCH", "/api/v1/tenant", "tenant:update", s.patchTenant, "Rename the firm, change its branding or turn staff passwords off (after an SSO sign-in)"},
 		{"GET", "/api/v1/tenant/license", "tenant:license", s.getLicense, "The license and the effective plan"},
 		{"PUT", "/api/v1/tenant/license", "tenant:license", s.putLicense, "Upload a signed license"},
 		{"GET", "/api/v1/tenant/usage", "tenant:usage", s.getUsage, "Accounts, people and storage against the plan"},

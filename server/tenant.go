@@ -2,11 +2,24 @@ package server
 
 import (
 	"bureau/sso"
+	"bureau/tenant"
 	"github.com/gofiber/fiber/v2"
 )
 
 func (s *Server) getTenant(c *fiber.Ctx) error {
 	t, err := s.Tenants.Get(c.UserContext(), principalOf(c).TenantID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
+}
+
+func (s *Server) patchTenant(c *fiber.Ctx) error {
+	var in tenant.Patch
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	t, err := s.Tenants.Update(c.UserContext(), actorOf(c), principalOf(c).TenantID, in)
 	if err != nil {
 		return err
 	}

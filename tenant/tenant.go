@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -145,6 +146,7 @@ type Tenant struct {
 	Slug                  string    `json:"slug"`
 	Name                  string    `json:"name"`
 	Plan                  string    `json:"plan"`
+	Branding              Branding  `json:"branding"`
 	StaffPasswordsEnabled bool      `json:"staff_passwords_enabled"`
 	CreatedAt             time.Time `json:"created_at"`
 }
@@ -152,9 +154,9 @@ type Tenant struct {
 // Get reads the tenant.
 func (s *Service) Get(ctx context.Context, tenantID string) (Tenant, error) {
 	var t Tenant
-	var created string
-	err := s.DB.R.QueryRowContext(ctx, `SELECT id, slug, name, plan, staff_passwords_enabled, created_at FROM tenants WHERE id = ?`,
-		tenantID).Scan(&t.ID, &t.Slug, &t.Name, &t.Plan, &t.StaffPasswordsEnabled, &created)
+	var created, branding string
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id, slug, name, plan, branding, staff_passwords_enabled, created_at FROM tenants WHERE id = ?`,
+		tenantID).Scan(&t.ID, &t.Slug, &t.Name, &t.Plan, &branding, &t.StaffPasswordsEnabled, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, apperr.NotFound()
 	}
@@ -162,5 +164,8 @@ func (s *Service) Get(ctx context.Context, tenantID string) (Tenant, error) {
 		return t, fmt.Errorf("tenant: %w", err)
 	}
 	t.CreatedAt = store.MustTime(created)
+	if err := json.Unmarshal([]byte(branding), &t.Branding); err != nil {
+		return t, fmt.Errorf("tenant branding: %w", err)
+	}
 	return t, nil
 }
