@@ -22,6 +22,7 @@ import { IconCheck, IconCopy, IconInbox, IconInfoCircle } from '@tabler/icons-re
 import { useOutbox, type OutboxMail } from '../api/self'
 import { ErrorState } from '../components/ErrorState'
 import { useCan, useCurrentMe } from '../components/meContext'
+import { PageHeader } from '../components/PageHeader'
 import { formatDateTime, relativeTime } from '../lib/format'
 import { NotFoundPage } from './NotFoundPage'
 
@@ -182,12 +183,7 @@ export function OutboxPage() {
 
   return (
     <Stack gap="lg">
-      <Stack gap={4}>
-        <Title order={1} fz={28}>
-          Outbox
-        </Title>
-        <Text c="dimmed">Mail Bureau could not send, newest first. Open one to read it and copy its link.</Text>
-      </Stack>
+      <PageHeader title="Outbox" description="Mail Bureau could not send, newest first. Open one to read it and copy its link." />
       <SmtpHelp />
       <Card padding={0} aria-labelledby="outbox-heading">
         <Group justify="space-between" px="lg" pt="lg" pb="sm">

@@ -25,6 +25,7 @@ import { isApiError } from '../api/client'
 import { useChangePassword, useDeleteSession, useSessions, useSignOutOtherSessions, type Session } from '../api/self'
 import { ErrorState, errorMessage } from '../components/ErrorState'
 import { useCurrentMe } from '../components/meContext'
+import { PageHeader } from '../components/PageHeader'
 import { NewPasswordInput } from '../components/PasswordHint'
 import { useSignOut } from '../components/useSignOut'
 import { formatDateTime, initials, plural, relativeTime } from '../lib/format'
@@ -413,12 +414,7 @@ export function ProfilePage() {
   useDocumentTitle(`Your profile · ${me.tenant.branding?.display_name?.trim() || me.tenant.name}`)
   return (
     <Stack gap="lg">
-      <Stack gap={4}>
-        <Title order={1} fz={28}>
-          Your profile
-        </Title>
-        <Text c="dimmed">Your details, your password, and the devices you are signed in on.</Text>
-      </Stack>
+      <PageHeader title="Your profile" description="Your details, your password, and the devices you are signed in on." />
       <Grid gap="lg" align="stretch">
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <DetailsCard />

@@ -87,8 +87,9 @@ describe('staff page', () => {
     expect(within(row('grace@northwind.example')).getByRole('button', { name: 'Actions for Grace Hopper' })).toBeInTheDocument()
     const pending = row('alan@northwind.example')
     expect(within(pending).getByText('Pending', { selector: '.mantine-Badge-label' })).toBeInTheDocument()
-    expect(within(pending).getByText(/Invitation expires in 6 days/)).toBeInTheDocument()
-    expect(within(row('edsger@northwind.example')).getByText('Expired')).toBeInTheDocument()
+    expect(within(pending).getByText('Not yet accepted')).toBeInTheDocument()
+    expect(within(pending).getByText(/Link expires in 6 days/)).toBeInTheDocument()
+    expect(within(row('edsger@northwind.example')).getByText('Expired', { selector: '.mantine-Badge-label' })).toBeInTheDocument()
   })
 
   it('changes another person’s role, by keyboard', async () => {

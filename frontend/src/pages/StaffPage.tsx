@@ -45,73 +45,23 @@ import {
   useStaff,
   useUpdateStaffRole,
   type InviteResult,
-  type MemberStatus,
   type StaffMember,
   type StaffRole,
 } from '../api/self'
 import { ErrorState, errorMessage } from '../components/ErrorState'
+import { MemberLastActive, NotYetAccepted } from '../components/MemberCells'
+import { MemberStatusBadge } from '../components/MemberStatusBadge'
 import { useCan, useCurrentMe } from '../components/meContext'
-import { formatDateTime, initials, plural, relativeTime } from '../lib/format'
+import { PageHeader } from '../components/PageHeader'
+import { initials, plural } from '../lib/format'
 import { checkAddresses, parseAddresses, serverAddressProblems, type AddressProblem } from '../lib/people'
 import { roleDescription, roleLabel } from '../lib/roles'
 import { NotFoundPage } from './NotFoundPage'
 
 const STAFF_ROLES: StaffRole[] = ['tenant_admin', 'consultant']
 
-const STATUS_VIEW: Record<MemberStatus, { label: string; color: string }> = {
-  active: { label: 'Active', color: 'teal' },
-  pending: { label: 'Pending', color: 'yellow' },
-  expired: { label: 'Expired', color: 'gray' },
-}
-
-const badgeStyles = { root: { flex: 'none', maxWidth: 'none', overflow: 'visible' }, label: { overflow: 'visible' } }
-
-export function MemberStatusBadge({ status }: { status: MemberStatus }) {
-  const view = STATUS_VIEW[status] ?? STATUS_VIEW.active
-  return (
-    <Badge color={view.color} variant="light" size="sm" styles={badgeStyles}>
-      {view.label}
-    </Badge>
-  )
-}
-
 function who(m: StaffMember): string {
   return m.name || m.email
-}
-
-function LastActive({ m }: { m: StaffMember }) {
-  if (m.status === 'pending') {
-    return (
-      <Stack gap={0}>
-        <Text size="sm">Pending</Text>
-        <Text size="xs" c="dimmed">
-          {m.expires_at ? `Invitation expires ${relativeTime(m.expires_at)}` : 'Invitation sent'}
-        </Text>
-      </Stack>
-    )
-  }
-  if (m.status === 'expired') {
-    return (
-      <Stack gap={0}>
-        <Text size="sm">Never signed in</Text>
-        <Text size="xs" c="dimmed">
-          {m.expires_at ? `Invitation expired ${relativeTime(m.expires_at)}` : 'Invitation expired'}
-        </Text>
-      </Stack>
-    )
-  }
-  if (!m.last_active) {
-    return (
-      <Text size="sm" c="dimmed">
-        Not yet
-      </Text>
-    )
-  }
-  return (
-    <Text size="sm" component="time" dateTime={m.last_active} title={formatDateTime(m.last_active)}>
-      {relativeTime(m.last_active)}
-    </Text>
-  )
 }
 
 type Dialog =
@@ -203,9 +153,7 @@ function StaffTable({ items, onOpen }: { items: StaffMember[]; onOpen: (d: Dialo
                           {m.name}
                         </Text>
                       ) : (
-                        <Text size="sm" c="dimmed" fs="italic">
-                          Not yet accepted
-                        </Text>
+                        <NotYetAccepted />
                       )}
                       {self && (
                         <Badge size="xs" variant="light" color="bureau" style={{ flex: 'none' }}>
@@ -227,7 +175,7 @@ function StaffTable({ items, onOpen }: { items: StaffMember[]; onOpen: (d: Dialo
                   <MemberStatusBadge status={m.status} />
                 </Table.Td>
                 <Table.Td>
-                  <LastActive m={m} />
+                  <MemberLastActive m={m} />
                 </Table.Td>
                 <Table.Td ta="right">
                   {self ? (
@@ -544,19 +492,15 @@ export function StaffPage() {
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end" gap="md">
-        <Stack gap={4}>
-          <Title order={1} fz={28}>
-            Staff
-          </Title>
-          <Text c="dimmed">
-            The people of {firm} who work across every client account. Client-side people are managed in each account.
-          </Text>
-        </Stack>
-        <Button leftSection={<IconUserPlus size={16} aria-hidden />} onClick={() => setInviting(true)}>
-          Invite staff
-        </Button>
-      </Group>
+      <PageHeader
+        title="Staff"
+        description={`The people of ${firm} who work across every client account. Client-side people are managed in each account.`}
+        actions={
+          <Button leftSection={<IconUserPlus size={16} aria-hidden />} onClick={() => setInviting(true)}>
+            Invite staff
+          </Button>
+        }
+      />
 
       {outcome && <InviteOutcome result={outcome} onDismiss={() => setOutcome(null)} />}
 

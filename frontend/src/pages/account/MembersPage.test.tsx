@@ -46,7 +46,7 @@ describe('members page', () => {
     expect(within(w).getByText('2 hours ago')).toBeInTheDocument()
 
     const p = rowOf('pending@acme.example')
-    expect(within(p).getByLabelText('No name yet')).toHaveTextContent('—')
+    expect(within(p).getByText('Not yet accepted')).toBeInTheDocument()
     expect(within(p).getByText('Client')).toBeInTheDocument()
     expect(p).toHaveAttribute('data-status', 'pending')
     expect(within(p).getAllByText('Pending')).toHaveLength(2) // the badge and Last active
@@ -54,6 +54,7 @@ describe('members page', () => {
 
     const e = rowOf('late@acme.example')
     expect(within(e).getAllByText('Expired')).toHaveLength(2)
+    expect(within(e).getByText('Link expired 2 days ago')).toBeInTheDocument()
     expect(within(e).getByLabelText('No groups')).toBeInTheDocument()
 
     expect(screen.getByText('2 members · 2 invitations not accepted yet')).toBeInTheDocument()

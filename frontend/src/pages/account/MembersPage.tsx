@@ -57,10 +57,12 @@ import { closeButtonProps, ConfirmModal, modalStyles } from '../../components/Co
 import { CsvImportModal } from '../../components/CsvImportModal'
 import { ErrorState, errorMessage } from '../../components/ErrorState'
 import { GroupOption, groupOptions, InviteModal } from '../../components/InviteModal'
+import { MemberLastActive, NotYetAccepted } from '../../components/MemberCells'
+import { MemberStatusBadge } from '../../components/MemberStatusBadge'
 import { useCan, useCurrentMe } from '../../components/meContext'
-import { formatDateTime, initials, plural, relativeTime } from '../../lib/format'
+import { initials, plural } from '../../lib/format'
 import { roleLabel } from '../../lib/roles'
-import { displayName, filterMembers, STATUS_LABELS } from '../../lib/people'
+import { displayName, filterMembers } from '../../lib/people'
 import { NotFoundPage } from '../NotFoundPage'
 import { AccountHeader, DeactivatedBanner } from './AccountLayout'
 import { useAccountContext } from './accountContext'
@@ -380,65 +382,6 @@ function SkeletonRows() {
   )
 }
 
-const STATUS_COLORS = { active: 'teal', pending: 'blue', expired: 'orange' } as const
-
-export function MemberStatusBadge({ status }: { status: Member['status'] }) {
-  return (
-    <Badge
-      color={STATUS_COLORS[status]}
-      variant="light"
-      size="sm"
-      // Never cut short in a tight table column.
-      styles={{ root: { flex: 'none', maxWidth: 'none', overflow: 'visible' }, label: { overflow: 'visible' } }}
-    >
-      {STATUS_LABELS[status]}
-    </Badge>
-  )
-}
-
-function LastActive({ m }: { m: Member }) {
-  if (m.status === 'pending') {
-    return (
-      <Stack gap={0}>
-        <Text size="sm">Pending</Text>
-        {m.expires_at && (
-          <Text size="xs" c="dimmed" title={formatDateTime(m.expires_at)}>
-            Link expires {relativeTime(m.expires_at)}
-          </Text>
-        )}
-      </Stack>
-    )
-  }
-  if (m.status === 'expired') {
-    return (
-      <Stack gap={0}>
-        <Text size="sm" c="orange.8">
-          Expired
-        </Text>
-        {m.expires_at && (
-          <Text size="xs" c="dimmed" title={formatDateTime(m.expires_at)}>
-            {relativeTime(m.expires_at)}
-          </Text>
-        )}
-      </Stack>
-    )
-  }
-  if (!m.last_active) {
-    return (
-      <Text size="sm" c="dimmed">
-        Not yet
-      </Text>
-    )
-  }
-  return (
-    <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-      <time dateTime={m.last_active} title={formatDateTime(m.last_active)}>
-        {relativeTime(m.last_active)}
-      </time>
-    </Text>
-  )
-}
-
 function GroupBadges({ groups }: { groups: Member['groups'] }) {
   if (groups.length === 0) {
     return (
@@ -507,9 +450,7 @@ function MemberRow({
                 {m.name}
               </Text>
             ) : (
-              <Text size="sm" c="dimmed" aria-label="No name yet" title="The name is set when the invitation is accepted">
-                —
-              </Text>
+              <NotYetAccepted />
             )}
             {self && (
               <Badge size="xs" variant="outline" color="gray" style={{ flex: 'none' }}>
@@ -534,7 +475,7 @@ function MemberRow({
         <MemberStatusBadge status={m.status} />
       </Table.Td>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>
-        <LastActive m={m} />
+        <MemberLastActive m={m} />
       </Table.Td>
       <Table.Td ta="right">
         <RowMenu m={m} self={self} onAction={onAction} slug={slug} />
