@@ -188,7 +188,7 @@ func serve(ctx context.Context, logOut io.Writer) error {
 	ssoSvc := &sso.Service{DB: db, Box: box, Now: time.Now}
 	peopleSvc := &people.Service{DB: db, Hasher: authSvc.Hasher, Limiter: authSvc.Limiter, Now: time.Now}
 	srv, err := server.New(server.Deps{Config: cfg, DB: db, Policy: pol, Auth: authSvc, Accounts: accounts,
-		Tenants: tenants, People: peopleSvc, SSO: ssoSvc, Mailer: mailer, Web: webFS(), Log: log,
+		Tenants: tenants, People: peopleSvc, SSO: ssoSvc, Flow: &sso.Flow{Settings: ssoSvc, BaseURL: cfg.BaseURL}, Mailer: mailer, Web: webFS(), Log: log,
 		Now: time.Now, CSRFKey: secret.Derive(master, "csrf"), Version: version})
 	if err != nil {
 		return err

@@ -39,6 +39,7 @@ type Deps struct {
 	Tenants  *tenant.Service
 	People   *people.Service
 	SSO      *sso.Service
+	Flow     *sso.Flow
 	Mailer   *mail.Mailer
 	Web      fs.FS // the built web app; nil serves a note to build it
 	Log      *slog.Logger

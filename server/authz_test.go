@@ -90,7 +90,7 @@ func (s seeded) fill(path string) string {
 	case strings.Contains(path, "/groups/:id"):
 		id = s.ids["group"]
 	}
-	return strings.NewReplacer(":user", user, ":id", id, ":token", s.ids["token"]).Replace(path)
+	return strings.NewReplacer(":user", user, ":id", id, ":token", s.ids["token"], ":tenant", "northwind").Replace(path)
 }
 
 func seedMatrix(t *testing.T) seeded {

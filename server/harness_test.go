@@ -121,8 +121,9 @@ func newEnvFrom(t *testing.T, image []byte, cfg config.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ssoSvc := &sso.Service{DB: db, Box: box, Now: clk.Now}
 	srv, err := New(Deps{Config: cfg, DB: db, Policy: pol, Auth: svc, Accounts: accounts, Tenants: tenants, Web: web, Now: clk.Now,
-		People: peopleSvc, SSO: &sso.Service{DB: db, Box: box, Now: clk.Now}, Mailer: mailer,
+		People: peopleSvc, SSO: ssoSvc, Flow: &sso.Flow{Settings: ssoSvc, BaseURL: cfg.BaseURL}, Mailer: mailer,
 		Log: slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil)), CSRFKey: []byte("test-csrf-key-0123456789abcdef!!")})
 	if err != nil {
 		t.Fatal(err)

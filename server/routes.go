@@ -34,6 +34,8 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/auth/csrf", Public, s.getCSRF, "The CSRF token for the current session"},
 		{"POST", "/api/v1/auth/login", Public, s.login, "Sign in with email and password"},
 		{"POST", "/api/v1/auth/logout", SignedIn, s.logout, "Sign out of this session"},
+		{"GET", "/api/v1/auth/oidc/:tenant/login", Public, s.oidcLogin, "Staff single sign-on: redirect to the firm's identity provider (PKCE, state, nonce)"},
+		{"GET", "/api/v1/auth/oidc/:tenant/callback", Public, s.oidcCallback, "Staff single sign-on: the provider's redirect back; signs in and goes to /"},
 		{"POST", "/api/v1/auth/password-reset", Public, s.requestPasswordReset, "Email a password reset link (202 whether or not the address is known)"},
 		{"POST", "/api/v1/auth/password-reset/:token", Public, s.completePasswordReset, "Set a new password with a reset link; ends every session"},
 		{"GET", "/api/v1/me", SignedIn, s.me, "The caller: user, tenant, membership and permissions"},

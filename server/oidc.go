@@ -1,0 +1,71 @@
+package server
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"bureau/apperr"
+)
+
+// The OIDC binding cookie ties a sign-in's state to the browser that began
+// it. It must come back on the provider's redirect, a cross-site top-level
+// GET, so it is SameSite=Lax (the session cookie stays Strict).
+func (s *Server) oidcCookieName() string {
+	if s.Config.Secure() {
+		return "__Host-bureau_oidc"
+	}
+	return "bureau_oidc"
+}
+
+func (s *Server) setOIDCCookie(c *fiber.Ctx, value string, maxAge int) {
+	c.Cookie(&fiber.Cookie{Name: s.oidcCookieName(), Value: value, Path: "/", HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: s.Config.Secure(), MaxAge: maxAge,
+		Expires: s.Now().Add(time.Duration(maxAge) * time.Second)})
+}
+
+// ssoFailed sends the browser back to the sign-in page with a code the web
+// app explains; these routes are browser navigations, not API calls.
+func (s *Server) ssoFailed(c *fiber.Ctx, err error) error {
+	code := apperr.CodeOf(err)
+	if code == "" {
+		s.log.ErrorContext(c.UserContext(), "sso sign-in failed", "error", err.Error(), "request_id", requestID(c))
+		code = "sso_failed"
+	} else {
+		s.log.InfoContext(c.UserContext(), "sso sign-in refused", "code", code, "request_id", requestID(c))
+	}
+	return c.Redirect("/login?sso_error="+url.QueryEscape(code)+"&tenant="+url.QueryEscape(c.Params("tenant")), fiber.StatusFound)
+}
+
+func (s *Server) oidcLogin(c *fiber.Ctx) error {
+	redirect, binding, err := s.Flow.Begin(c.UserContext(), c.Params("tenant"))
+	if err != nil {
+		return s.ssoFailed(c, err)
+	}
+	s.setOIDCCookie(c, binding, 600)
+	return c.Redirect(redirect, fiber.StatusFound)
+}
+
+func (s *Server) oidcCallback(c *fiber.Ctx) error {
+	binding := c.Cookies(s.oidcCookieName())
+	s.setOIDCCookie(c, "", -1)
+	if c.Query("error") != "" {
+		return s.ssoFailed(c, apperr.New(apperr.KindForbidden, "sso_cancelled", "The identity provider did not sign you in."))
+	}
+	res, err := s.Flow.Finish(c.UserContext(), c.Params("tenant"), c.Query("state"), c.Query("code"), binding, reqMeta(c))
+	if err != nil {
+		return s.ssoFailed(c, err)
+	}
+	session, err := s.Auth.StartSession(c.UserContext(), res.UserID, res.TenantID, "oidc", reqMeta(c))
+	if err != nil {
+		return s.ssoFailed(c, err)
+	}
+	if old := c.Cookies(s.cookieName()); old != "" {
+		if err := s.Auth.Sessions.Delete(c.UserContext(), old); err != nil {
+			return err
+		}
+	}
+	s.setSessionCookie(c, session.Token)
+	return c.Redirect("/", fiber.StatusFound)
+}
