@@ -280,18 +280,23 @@ func (f *Flow) verify(ctx context.Context, st Settings, p *oidc.Provider, tok *o
 			}
 		}
 	}
-	id.Groups = groups
+	id.Groups, id.Role = groups, mapRole(groups, st.GroupRoles)
+	return id, nil
+}
+
+// mapRole is the strongest staff role any of groups maps to; "" (deny)
+// when none does.
+func mapRole(groups []string, roles map[string]string) string {
+	role := ""
 	for _, g := range groups {
-		switch st.GroupRoles[g] {
+		switch roles[g] {
 		case "tenant_admin":
-			id.Role = "tenant_admin"
+			return "tenant_admin"
 		case "consultant":
-			if id.Role == "" {
-				id.Role = "consultant"
-			}
+			role = "consultant"
 		}
 	}
-	return id, nil
+	return role
 }
 
 // stringsClaim reads a claim that holds a string or a list of strings.
