@@ -249,10 +249,17 @@ func (s *Server) getInvitation(c *fiber.Ctx) error {
 	if b.DisplayName == "" {
 		b.DisplayName = inv.TenantName
 	}
+	sso, err := s.SSO.Get(c.UserContext(), s.DB.R, inv.TenantID)
+	if err != nil {
+		return err
+	}
 	return c.JSON(fiber.Map{
 		"email": inv.Email, "role": inv.Role, "account": account,
-		"tenant":     fiber.Map{"name": inv.TenantName, "branding": b},
-		"expires_at": inv.ExpiresAt.UTC().Format(timeFormat), "existing_user": inv.ExistingUser,
+		// Staff may accept by signing in with SSO: the page offers it.
+		"sso":                     account == nil && sso.Configured,
+		"staff_passwords_enabled": !inv.StaffNoPw,
+		"tenant":                  fiber.Map{"name": inv.TenantName, "slug": inv.TenantSlug, "branding": b},
+		"expires_at":              inv.ExpiresAt.UTC().Format(timeFormat), "existing_user": inv.ExistingUser,
 	})
 }
 

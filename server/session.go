@@ -143,6 +143,13 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	}
 	s.clearSessionCookie(c)
 	c.Set("Clear-Site-Data", `"cookies", "storage"`)
+	// RP-initiated logout: a session from SSO also ends at the provider,
+	// when it says how.
+	if p := principalOf(c); p.AuthMethod == "oidc" {
+		if end := s.Flow.EndSessionURL(c.UserContext(), p.TenantID); end != "" {
+			return c.JSON(fiber.Map{"end_session_url": end})
+		}
+	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

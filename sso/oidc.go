@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -388,4 +389,32 @@ func (f *Flow) admit(ctx context.Context, t tenantRef, st Settings, id Identity,
 			RequestID: req.RequestID, Details: map[string]any{"role": id.Role, "linked": !linked, "issuer": id.Issuer}, Time: now})
 	})
 	return userID, err
+}
+
+// EndSessionURL is where to send the browser to end the provider's session
+// too (RP-initiated logout), or "" when the provider advertises none.
+func (f *Flow) EndSessionURL(ctx context.Context, tenantID string) string {
+	st, err := f.Settings.Get(ctx, f.Settings.DB.R, tenantID)
+	if err != nil || !st.Configured {
+		return ""
+	}
+	p, err := f.provider(ctx, st.Issuer)
+	if err != nil {
+		return ""
+	}
+	var meta struct {
+		EndSession string `json:"end_session_endpoint"`
+	}
+	if err := p.Claims(&meta); err != nil || meta.EndSession == "" {
+		return ""
+	}
+	u, err := url.Parse(meta.EndSession)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return ""
+	}
+	q := u.Query()
+	q.Set("client_id", st.ClientID)
+	q.Set("post_logout_redirect_uri", f.BaseURL+"/login")
+	u.RawQuery = q.Encode()
+	return u.String()
 }

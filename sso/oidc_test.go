@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"bureau/apperr"
+	"bureau/store/storetest"
 )
 
 // The ID token checks, against go-oidc's own test provider: signature
@@ -44,7 +47,9 @@ func TestVerifyIDToken(t *testing.T) {
 		return fmt.Sprintf(`{"iss":%q,"sub":"s1","aud":"bureau","exp":%d,"iat":%d,"nonce":"n1","email":"Kim@Northwind.example"%s}`,
 			srv.URL, now.Add(time.Hour).Unix(), now.Unix(), extra)
 	}
-	token := func(raw string) *oauth2.Token { return (&oauth2.Token{AccessToken: "at"}).WithExtra(map[string]any{"id_token": raw}) }
+	token := func(raw string) *oauth2.Token {
+		return (&oauth2.Token{AccessToken: "at"}).WithExtra(map[string]any{"id_token": raw})
+	}
 	good := oidctest.SignIDToken(key, "k1", oidc.RS256, claims(`,"groups":["g-cons","g-admins","other"]`))
 
 	id, err := f.verify(ctx, st, p, token(good), "n1")
@@ -91,5 +96,40 @@ func TestMapRole(t *testing.T) {
 		if got := mapRole(tc.groups, roles); got != tc.want {
 			t.Errorf("%v: got %q, want %q", tc.groups, got, tc.want)
 		}
+	}
+}
+
+// RP-initiated logout: the provider's end_session_endpoint, with our client
+// and where to come back; none when the provider advertises none.
+func TestEndSessionURL(t *testing.T) {
+	var withEnd bool
+	var srvURL string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		doc := map[string]any{"issuer": srvURL, "authorization_endpoint": srvURL + "/auth", "token_endpoint": srvURL + "/token",
+			"jwks_uri": srvURL + "/keys"}
+		if withEnd {
+			doc["end_session_endpoint"] = srvURL + "/logout?x=1"
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(doc)
+	}))
+	defer srv.Close()
+	srvURL = srv.URL
+	db := storetest.Open(t,
+		`INSERT INTO tenants (id, slug, name, created_at, updated_at) VALUES ('t1','one','One','','')`,
+		`INSERT INTO tenant_sso (tenant_id, issuer, client_id, created_at, updated_at) VALUES ('t1','`+srv.URL+`','bureau','2026-01-01T00:00:00.000000000Z','2026-01-01T00:00:00.000000000Z')`)
+	f := &Flow{Settings: &Service{DB: db, Now: time.Now}, BaseURL: "https://bureau.example"}
+	if got := f.EndSessionURL(context.Background(), "t1"); got != "" {
+		t.Fatalf("no end_session_endpoint: %q", got)
+	}
+	withEnd = true
+	f.providers = nil // forget the cached discovery
+	got := f.EndSessionURL(context.Background(), "t1")
+	want := srv.URL + "/logout?client_id=bureau&post_logout_redirect_uri=https%3A%2F%2Fbureau.example%2Flogin&x=1"
+	if got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	if f.EndSessionURL(context.Background(), "t2") != "" {
+		t.Fatal("a tenant without SSO has an end-session URL")
 	}
 }
