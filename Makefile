@@ -20,6 +20,10 @@ build: bin/bureau
 bin/bureau: frontend/dist/index.html $(GO_SRC)
 	CGO_ENABLED=1 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/bureau .
 
+# devoidc: the stand-alone test identity provider the SSO e2e spec signs in with.
+bin/devoidc: $(GO_SRC)
+	$(GO) build -o bin/devoidc ./cmd/devoidc
+
 web: frontend/dist/index.html
 
 frontend/dist/index.html: frontend/node_modules/.package-lock.json $(WEB_SRC)
@@ -49,8 +53,8 @@ go-test:
 web-test: frontend/node_modules/.package-lock.json
 	cd frontend && npm test
 
-e2e: bin/bureau e2e/node_modules/.package-lock.json chromium
-	cd e2e && BUREAU_BIN=$(CURDIR)/bin/bureau CHROMIUM_PATH=$(CHROMIUM) npm test
+e2e: bin/bureau bin/devoidc e2e/node_modules/.package-lock.json chromium
+	cd e2e && BUREAU_BIN=$(CURDIR)/bin/bureau DEVOIDC_BIN=$(CURDIR)/bin/devoidc CHROMIUM_PATH=$(CHROMIUM) npm test
 
 # chromium installs Debian's Chromium when it is missing and we are root;
 # otherwise it says what to install.

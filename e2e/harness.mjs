@@ -113,6 +113,40 @@ export async function startBureau({ env = {}, readyTimeoutMs = 30_000 } = {}) {
   return { url, port, dataDir, log, stop, get exited() { return exited } }
 }
 
+/**
+ * startProvider runs bin/devoidc, the stand-alone test identity provider,
+ * on a free port, signing in `email` with `groups`. Returns
+ * { issuer, client_id, client_secret, stop() }.
+ */
+export async function startProvider({ email, groups, subject = 'e2e-subject-1' }) {
+  const bin = resolve(process.env.DEVOIDC_BIN || join(here, '..', 'bin', 'devoidc'))
+  if (!existsSync(bin)) throw new Error(`devoidc not found at ${bin} (make bin/devoidc, or set DEVOIDC_BIN)`)
+  const port = await freePort()
+  const child = spawn(bin, ['-addr', `127.0.0.1:${port}`, '-email', email, '-groups', groups, '-subject', subject], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const info = await new Promise((ok, fail) => {
+    let out = ''
+    const t = setTimeout(() => fail(new Error(`devoidc did not start: ${out}`)), 15_000)
+    child.stdout.on('data', (chunk) => {
+      out += String(chunk)
+      const line = out.split('\n').find((l) => l.startsWith('{'))
+      if (line) {
+        clearTimeout(t)
+        ok(JSON.parse(line))
+      }
+    })
+    child.on('exit', (code) => fail(new Error(`devoidc exited with ${code}: ${out}`)))
+  })
+  const stop = () =>
+    new Promise((r) => {
+      if (child.exitCode !== null) return r()
+      child.on('exit', r)
+      child.kill('SIGTERM')
+    })
+  return { ...info, stop }
+}
+
 /** launchChromium starts a headless Chromium that talks to nothing but the test server. */
 export function launchChromium() {
   return chromium.launch({

@@ -39,7 +39,9 @@ func (s *Server) ssoFailed(c *fiber.Ctx, err error) error {
 }
 
 func (s *Server) oidcLogin(c *fiber.Ctx) error {
-	redirect, binding, err := s.Flow.Begin(c.UserContext(), c.Params("tenant"))
+	// ?test=1 is a Tenant Admin's test sign-in from the SSO settings page;
+	// it signs nobody in, so it needs no more than the state binding.
+	redirect, binding, err := s.Flow.Begin(c.UserContext(), c.Params("tenant"), c.Query("test") == "1")
 	if err != nil {
 		return s.ssoFailed(c, err)
 	}
@@ -57,6 +59,9 @@ func (s *Server) oidcCallback(c *fiber.Ctx) error {
 	if err != nil {
 		return s.ssoFailed(c, err)
 	}
+	if res.TestID != "" {
+		return c.Redirect("/settings/sso?test="+url.QueryEscape(res.TestID), fiber.StatusFound)
+	}
 	session, err := s.Auth.StartSession(c.UserContext(), res.UserID, res.TenantID, "oidc", reqMeta(c))
 	if err != nil {
 		return s.ssoFailed(c, err)
@@ -68,4 +73,13 @@ func (s *Server) oidcCallback(c *fiber.Ctx) error {
 	}
 	s.setSessionCookie(c, session.Token)
 	return c.Redirect("/", fiber.StatusFound)
+}
+
+// getSSOTest shows a test sign-in's result to the tenant's admins.
+func (s *Server) getSSOTest(c *fiber.Ctx) error {
+	r, err := s.Flow.TestResult(c.UserContext(), principalOf(c).TenantID, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -39,9 +40,9 @@ type ssoAttempt struct {
 }
 
 // ssoBegin starts a sign-in and walks the provider's authorize step.
-func ssoBegin(t *testing.T, e *env) ssoAttempt {
+func ssoBegin(t *testing.T, e *env, query ...string) ssoAttempt {
 	t.Helper()
-	res, err := e.srv.App.Test(httptest.NewRequest("GET", "/api/v1/auth/oidc/northwind/login", nil), -1)
+	res, err := e.srv.App.Test(httptest.NewRequest("GET", "/api/v1/auth/oidc/northwind/login"+strings.Join(query, ""), nil), -1)
 	if err != nil || res.StatusCode != http.StatusFound {
 		t.Fatalf("login: %v %v", res.StatusCode, err)
 	}
@@ -203,4 +204,41 @@ func TestSSOLinksExistingStaff(t *testing.T) {
 	if e.count(`SELECT COUNT(*) FROM tenant_sso WHERE last_success_at IS NOT NULL`) != 1 {
 		t.Fatal("the successful sign-in is not recorded")
 	}
+}
+
+// A test sign-in signs nobody in; it shows the claims and the role they
+// map to, and a mapped one unlocks the staff-password switch.
+func TestSSOTestSignIn(t *testing.T) {
+	e := newEnv(t)
+	e.realClock()
+	owner := e.setUp()
+	m := startOIDC(t)
+	configureSSO(t, owner, m)
+
+	m.QueueUser(&mockoidc.MockUser{Subject: "s-9", Email: "zoe@northwind.example", Groups: []string{"sales"}})
+	a := ssoBegin(t, e, "?test=1")
+	loc, sess := ssoFinish(t, e, a.callback, a.binding)
+	if sess != "" || !strings.HasPrefix(loc, "/settings/sso?test=") {
+		t.Fatalf("test sign-in: %s (session %q)", loc, sess)
+	}
+	r := owner.do("GET", "/api/v1/tenant/sso/tests/"+strings.TrimPrefix(loc, "/settings/sso?test="), nil)
+	wantStatus(t, r, 200, "")
+	res := r.json(t)
+	if res["ok"] != false || res["code"] != "sso_no_role" || res["email"] != "zoe@northwind.example" ||
+		fmt.Sprint(res["groups"]) != "[sales]" || res["claims"].(map[string]any)["sub"] != "s-9" {
+		t.Fatalf("unmapped test: %s", r.body)
+	}
+	wantStatus(t, owner.do("PATCH", "/api/v1/tenant", map[string]any{"staff_passwords_enabled": false}), 409, "sso_not_verified")
+
+	m.QueueUser(&mockoidc.MockUser{Subject: "s-9", Email: "zoe@northwind.example", Groups: []string{"bureau-consultants"}})
+	a = ssoBegin(t, e, "?test=1")
+	loc, _ = ssoFinish(t, e, a.callback, a.binding)
+	res = owner.do("GET", "/api/v1/tenant/sso/tests/"+strings.TrimPrefix(loc, "/settings/sso?test="), nil).json(t)
+	if res["ok"] != true || res["role"] != "consultant" {
+		t.Fatalf("mapped test: %v", res)
+	}
+	if e.count(`SELECT COUNT(*) FROM users WHERE email = 'zoe@northwind.example'`) != 0 {
+		t.Fatal("a test sign-in created a person")
+	}
+	wantStatus(t, owner.do("PATCH", "/api/v1/tenant", map[string]any{"staff_passwords_enabled": false}), 200, "")
 }

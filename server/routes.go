@@ -54,6 +54,7 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/tenant/usage", "tenant:usage", s.getUsage, "Accounts, people and storage against the plan"},
 		{"GET", "/api/v1/tenant/sso", "tenant:sso", s.getSSO, "Staff single sign-on settings (the client secret is never returned)"},
 		{"PUT", "/api/v1/tenant/sso", "tenant:sso", s.putSSO, "Replace the staff single sign-on settings"},
+		{"GET", "/api/v1/tenant/sso/tests/:id", "tenant:sso", s.getSSOTest, "What a test sign-in received (claims, groups) and the role it maps to"},
 		{"GET", "/api/v1/tenant/outbox", "tenant:outbox", s.getOutbox, "Mail that was not sent, with its links"},
 		{"GET", "/api/v1/tenant/staff", "staff:manage", s.listStaff, "Staff and pending staff invitations"},
 		{"POST", "/api/v1/tenant/staff", "staff:manage", s.inviteStaff, "Invite staff (1 to 20 addresses)"},

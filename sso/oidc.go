@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -121,8 +122,9 @@ func (f *Flow) oauth(ctx context.Context, t tenantRef, st Settings, p *oidc.Prov
 }
 
 // Begin starts a sign-in: it returns the provider URL to send the browser
-// to and the binding value to keep in a cookie until the callback.
-func (f *Flow) Begin(ctx context.Context, tenantSlug string) (redirect, binding string, err error) {
+// to and the binding value to keep in a cookie until the callback. A test
+// sign-in signs nobody in: it records what the provider sent.
+func (f *Flow) Begin(ctx context.Context, tenantSlug string, test bool) (redirect, binding string, err error) {
 	t, st, err := f.tenant(ctx, tenantSlug)
 	if err != nil {
 		return "", "", err
@@ -143,8 +145,12 @@ func (f *Flow) Begin(ctx context.Context, tenantSlug string) (redirect, binding 
 	}
 	verifier := oauth2.GenerateVerifier()
 	now := f.Settings.Now()
-	if _, err := f.Settings.DB.W.ExecContext(ctx, `INSERT INTO oidc_states (id, tenant_id, binding_hash, nonce, verifier, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, auth.HashToken(state), t.id, auth.HashToken(binding), nonce, verifier,
+	purpose := "login"
+	if test {
+		purpose = "test"
+	}
+	if _, err := f.Settings.DB.W.ExecContext(ctx, `INSERT INTO oidc_states (id, tenant_id, binding_hash, nonce, verifier, purpose, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, auth.HashToken(state), t.id, auth.HashToken(binding), nonce, verifier, purpose,
 		store.Time(now), store.Time(now.Add(StateTTL))); err != nil {
 		return "", "", fmt.Errorf("sso begin: %w", err)
 	}
@@ -158,10 +164,27 @@ type Identity struct {
 	Role                         string // mapped; "" when no group maps
 }
 
-// Result is a finished sign-in.
+// Result is a finished sign-in; for a test sign-in, TestID names the
+// recorded result and nobody is signed in.
 type Result struct {
 	UserID, TenantID string
 	Identity         Identity
+	TestID           string
+}
+
+// TestResult is what a test sign-in received and what it would mean.
+type TestResult struct {
+	OK      bool           `json:"ok"`
+	Code    string         `json:"code,omitempty"` // why it would be refused
+	Message string         `json:"message,omitempty"`
+	Issuer  string         `json:"issuer,omitempty"`
+	Subject string         `json:"subject,omitempty"`
+	Email   string         `json:"email,omitempty"`
+	Name    string         `json:"name,omitempty"`
+	Groups  []string       `json:"groups"`
+	Role    string         `json:"role,omitempty"`
+	Claims  map[string]any `json:"claims,omitempty"`
+	At      time.Time      `json:"at"`
 }
 
 // Finish completes a sign-in at the callback: the state must be live,
@@ -173,9 +196,12 @@ func (f *Flow) Finish(ctx context.Context, tenantSlug, state, code, binding stri
 	if err != nil {
 		return Result{}, err
 	}
-	nonce, verifier, err := f.useState(ctx, t.id, state, binding)
+	nonce, verifier, purpose, err := f.useState(ctx, t.id, state, binding)
 	if err != nil {
 		return Result{}, err
+	}
+	if purpose == "test" {
+		return f.test(ctx, t, st, state, code, nonce, verifier)
 	}
 	p, err := f.provider(ctx, st.Issuer)
 	if err != nil {
@@ -189,7 +215,7 @@ func (f *Flow) Finish(ctx context.Context, tenantSlug, state, code, binding stri
 	if err != nil {
 		return Result{}, ssoError("sso_exchange_failed", "The identity provider refused the sign-in code. Start again; if it persists, check the client id and secret.")
 	}
-	id, err := f.verify(ctx, st, p, tok, nonce)
+	id, _, err := f.verify(ctx, st, p, tok, nonce)
 	if err != nil {
 		return Result{}, err
 	}
@@ -201,53 +227,53 @@ func (f *Flow) Finish(ctx context.Context, tenantSlug, state, code, binding stri
 }
 
 // useState consumes the state row in one conditional update.
-func (f *Flow) useState(ctx context.Context, tenantID, state, binding string) (nonce, verifier string, err error) {
+func (f *Flow) useState(ctx context.Context, tenantID, state, binding string) (nonce, verifier, purpose string, err error) {
 	if state == "" || binding == "" || len(state) > 100 || len(binding) > 100 {
-		return "", "", errState()
+		return "", "", "", errState()
 	}
 	var bindingHash string
-	err = f.Settings.DB.R.QueryRowContext(ctx, `SELECT binding_hash, nonce, verifier FROM oidc_states WHERE id = ? AND tenant_id = ?`,
-		auth.HashToken(state), tenantID).Scan(&bindingHash, &nonce, &verifier)
+	err = f.Settings.DB.R.QueryRowContext(ctx, `SELECT binding_hash, nonce, verifier, purpose FROM oidc_states WHERE id = ? AND tenant_id = ?`,
+		auth.HashToken(state), tenantID).Scan(&bindingHash, &nonce, &verifier, &purpose)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", errState()
+		return "", "", "", errState()
 	}
 	if err != nil {
-		return "", "", fmt.Errorf("sso state: %w", err)
+		return "", "", "", fmt.Errorf("sso state: %w", err)
 	}
 	if subtle.ConstantTimeCompare([]byte(bindingHash), []byte(auth.HashToken(binding))) != 1 {
-		return "", "", errState()
+		return "", "", "", errState()
 	}
 	now := store.Time(f.Settings.Now())
 	res, err := f.Settings.DB.W.ExecContext(ctx, `UPDATE oidc_states SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?`,
 		now, auth.HashToken(state), now)
 	if err != nil {
-		return "", "", fmt.Errorf("sso state: %w", err)
+		return "", "", "", fmt.Errorf("sso state: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return "", "", errState()
+		return "", "", "", errState()
 	}
-	return nonce, verifier, nil
+	return nonce, verifier, purpose, nil
 }
 
-func (f *Flow) verify(ctx context.Context, st Settings, p *oidc.Provider, tok *oauth2.Token, nonce string) (Identity, error) {
+func (f *Flow) verify(ctx context.Context, st Settings, p *oidc.Provider, tok *oauth2.Token, nonce string) (Identity, map[string]any, error) {
 	invalid := ssoError("sso_token_invalid", "The identity provider's answer did not pass verification. Start again; if it persists, check the SSO settings.")
 	raw, ok := tok.Extra("id_token").(string)
 	if !ok || raw == "" {
-		return Identity{}, invalid
+		return Identity{}, nil, invalid
 	}
 	multi := multiTenantIssuer(st.Issuer)
 	v := p.Verifier(&oidc.Config{ClientID: st.ClientID, SkipIssuerCheck: multi, Now: f.Settings.Now})
 	idt, err := v.Verify(ctx, raw)
 	if err != nil {
-		return Identity{}, invalid
+		return Identity{}, nil, invalid
 	}
 	// go-oidc leaves the nonce to us.
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
-		return Identity{}, invalid
+		return Identity{}, nil, invalid
 	}
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {
-		return Identity{}, invalid
+		return Identity{}, nil, invalid
 	}
 	tid, _ := claims["tid"].(string)
 	oid, _ := claims["oid"].(string)
@@ -255,7 +281,7 @@ func (f *Flow) verify(ctx context.Context, st Settings, p *oidc.Provider, tok *o
 		// The documented Entra multi-tenant recipe: the issuer must be the
 		// token's own tenant's, and that tenant must be allowed.
 		if idt.Issuer != "https://login.microsoftonline.com/"+tid+"/v2.0" || !slices.Contains(st.EntraTenantIDs, strings.ToLower(tid)) {
-			return Identity{}, ssoError("sso_tenant_not_allowed", "Your organisation's directory is not allowed to sign in to this firm.")
+			return Identity{}, claims, ssoError("sso_tenant_not_allowed", "Your organisation's directory is not allowed to sign in to this firm.")
 		}
 	}
 	id := Identity{Issuer: idt.Issuer, Subject: idt.Subject}
@@ -269,7 +295,7 @@ func (f *Flow) verify(ctx context.Context, st Settings, p *oidc.Provider, tok *o
 	id.Email = strings.ToLower(strings.TrimSpace(id.Email))
 	id.Name, _ = claims["name"].(string)
 	if names, ok := claims["_claim_names"].(map[string]any); ok && names[st.GroupsClaim] != nil {
-		return Identity{}, ssoError("sso_group_overage",
+		return Identity{}, claims, ssoError("sso_group_overage",
 			"You belong to too many groups for the provider to list them in the sign-in token. Ask your administrator to map app roles (the roles claim) or assign fewer groups to this application.")
 	}
 	groups, found := stringsClaim(claims[st.GroupsClaim])
@@ -282,7 +308,7 @@ func (f *Flow) verify(ctx context.Context, st Settings, p *oidc.Provider, tok *o
 		}
 	}
 	id.Groups, id.Role = groups, mapRole(groups, st.GroupRoles)
-	return id, nil
+	return id, claims, nil
 }
 
 // mapRole is the strongest staff role any of groups maps to; "" (deny)
@@ -298,6 +324,77 @@ func mapRole(groups []string, roles map[string]string) string {
 		}
 	}
 	return role
+}
+
+// test finishes a test sign-in: it records what the provider sent and what
+// Bureau would make of it. A test that maps to a role counts as a
+// successful SSO sign-in (it unlocks the staff-password switch).
+func (f *Flow) test(ctx context.Context, t tenantRef, st Settings, state, code, nonce, verifier string) (Result, error) {
+	r := TestResult{At: f.Settings.Now(), Groups: []string{}}
+	fail := func(err error) {
+		if ae, ok := apperr.As(err); ok {
+			r.Code, r.Message = ae.Code, ae.Message
+		} else {
+			r.Code, r.Message = "sso_failed", err.Error()
+		}
+	}
+	p, err := f.provider(ctx, st.Issuer)
+	var cfg *oauth2.Config
+	if err == nil {
+		cfg, err = f.oauth(ctx, t, st, p)
+	}
+	var tok *oauth2.Token
+	if err == nil {
+		if tok, err = cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier)); err != nil {
+			err = ssoError("sso_exchange_failed", "The identity provider refused the sign-in code: check the client id and secret.")
+		}
+	}
+	if err == nil {
+		var id Identity
+		id, r.Claims, err = f.verify(ctx, st, p, tok, nonce)
+		r.Issuer, r.Subject, r.Email, r.Name, r.Role = id.Issuer, id.Subject, id.Email, id.Name, id.Role
+		if id.Groups != nil {
+			r.Groups = id.Groups
+		}
+		if err == nil && id.Role == "" {
+			err = ssoError("sso_no_role", "None of these groups is mapped to a role: this person would be refused.")
+		}
+	}
+	if err != nil {
+		fail(err)
+	}
+	r.OK = err == nil
+	raw, _ := json.Marshal(r)
+	err = f.Settings.DB.Write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE oidc_states SET result = ? WHERE id = ?`, string(raw), auth.HashToken(state)); err != nil {
+			return fmt.Errorf("sso test: %w", err)
+		}
+		if r.OK {
+			if _, err := tx.ExecContext(ctx, `UPDATE tenant_sso SET last_success_at = ? WHERE tenant_id = ?`, store.Time(r.At), t.id); err != nil {
+				return fmt.Errorf("sso test: %w", err)
+			}
+		}
+		return nil
+	})
+	return Result{TenantID: t.id, TestID: auth.HashToken(state)}, err
+}
+
+// TestResult reads a test sign-in of the tenant.
+func (f *Flow) TestResult(ctx context.Context, tenantID, id string) (TestResult, error) {
+	var raw sql.NullString
+	err := f.Settings.DB.R.QueryRowContext(ctx, `SELECT result FROM oidc_states WHERE id = ? AND tenant_id = ? AND purpose = 'test'`,
+		id, tenantID).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !raw.Valid) {
+		return TestResult{}, apperr.NotFound()
+	}
+	if err != nil {
+		return TestResult{}, fmt.Errorf("sso test: %w", err)
+	}
+	var r TestResult
+	if err := json.Unmarshal([]byte(raw.String), &r); err != nil {
+		return TestResult{}, fmt.Errorf("sso test: %w", err)
+	}
+	return r, nil
 }
 
 // stringsClaim reads a claim that holds a string or a list of strings.

@@ -52,12 +52,12 @@ func TestVerifyIDToken(t *testing.T) {
 	}
 	good := oidctest.SignIDToken(key, "k1", oidc.RS256, claims(`,"groups":["g-cons","g-admins","other"]`))
 
-	id, err := f.verify(ctx, st, p, token(good), "n1")
+	id, _, err := f.verify(ctx, st, p, token(good), "n1")
 	if err != nil || id.Role != "tenant_admin" || id.Email != "kim@northwind.example" || id.Subject != "s1" {
 		t.Fatalf("good token: %+v %v", id, err)
 	}
 	entra := oidctest.SignIDToken(key, "k1", oidc.RS256, claims(`,"tid":"t-1","oid":"o-1","groups":"g-cons"`))
-	if id, err := f.verify(ctx, st, p, token(entra), "n1"); err != nil || id.Subject != "o-1" || id.Role != "consultant" {
+	if id, _, err := f.verify(ctx, st, p, token(entra), "n1"); err != nil || id.Subject != "o-1" || id.Role != "consultant" {
 		t.Fatalf("entra token: %+v %v", id, err)
 	}
 
@@ -78,7 +78,7 @@ func TestVerifyIDToken(t *testing.T) {
 	}
 	for name, c := range refused {
 		t.Run(name, func(t *testing.T) {
-			_, err := f.verify(ctx, st, p, token(c.raw), c.nonce)
+			_, _, err := f.verify(ctx, st, p, token(c.raw), c.nonce)
 			var ae *apperr.Error
 			if !errors.As(err, &ae) || ae.Code != c.code {
 				t.Fatalf("got %v, want %s", err, c.code)

@@ -8,6 +8,10 @@ CREATE TABLE oidc_states (
     binding_hash TEXT NOT NULL,
     nonce        TEXT NOT NULL,
     verifier     TEXT NOT NULL,
+    -- 'test': a Tenant Admin's test sign-in; nobody is signed in, and
+    -- result keeps what the provider sent, for the settings page.
+    purpose      TEXT NOT NULL DEFAULT 'login' CHECK (purpose IN ('login', 'test')),
+    result       TEXT,
     created_at   TEXT NOT NULL,
     expires_at   TEXT NOT NULL,
     used_at      TEXT
