@@ -23,6 +23,8 @@ const LicensePage = lazy(() => import('./pages/LicensePage').then((m) => ({ defa
 const ProfilePage = lazy(() => import('./pages/ProfilePage').then((m) => ({ default: m.ProfilePage })))
 const StaffPage = lazy(() => import('./pages/StaffPage').then((m) => ({ default: m.StaffPage })))
 const OutboxPage = lazy(() => import('./pages/OutboxPage').then((m) => ({ default: m.OutboxPage })))
+const FirmSettingsPage = lazy(() => import('./pages/FirmSettingsPage').then((m) => ({ default: m.FirmSettingsPage })))
+const SsoSettingsPage = lazy(() => import('./pages/SsoSettingsPage').then((m) => ({ default: m.SsoSettingsPage })))
 const AccountSettingsPage = lazy(() =>
   import('./pages/account/AccountSettingsPage').then((m) => ({ default: m.AccountSettingsPage })),
 )
@@ -31,11 +33,15 @@ const GroupsPage = lazy(() => import('./pages/account/GroupsPage').then((m) => (
 
 /** /settings opens the first firm settings page the person may see. */
 function SettingsIndex() {
+  const canFirm = useCan('tenant:update')
   const canUsage = useCan('tenant:usage')
   const canStaff = useCan('staff:manage')
+  const canSso = useCan('tenant:sso')
   const canOutbox = useCan('tenant:outbox')
+  if (canFirm) return <Navigate to="/settings/firm" replace />
   if (canUsage) return <Navigate to="/settings/license" replace />
   if (canStaff) return <Navigate to="/settings/staff" replace />
+  if (canSso) return <Navigate to="/settings/sso" replace />
   if (canOutbox) return <Navigate to="/settings/outbox" replace />
   return <NotFoundPage />
 }
@@ -84,6 +90,8 @@ export function AppRoutes() {
           <Route path="settings" element={<SettingsIndex />} />
           <Route path="settings/staff" element={lazyPage(StaffPage)} />
           <Route path="settings/outbox" element={lazyPage(OutboxPage)} />
+          <Route path="settings/firm" element={lazyPage(FirmSettingsPage)} />
+          <Route path="settings/sso" element={lazyPage(SsoSettingsPage)} />
           <Route path="profile" element={lazyPage(ProfilePage)} />
           <Route
             path="settings/license"

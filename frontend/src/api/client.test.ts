@@ -203,3 +203,31 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('soon')).toBeNull()
   })
 })
+
+describe('logout', () => {
+  it('answers no provider sign-out page for a 204, or for an already ended session', async () => {
+    mockFetch({ 'GET /auth/csrf': json({ token: 't' }), 'POST /auth/logout': [{ status: 204 }, problem(401, 'unauthenticated', '')] })
+    expect(await logout()).toEqual({ endSessionUrl: null })
+    expect(await logout()).toEqual({ endSessionUrl: null })
+  })
+
+  it('passes on the provider’s end_session_url of a session from SSO', async () => {
+    mockFetch({
+      'GET /auth/csrf': json({ token: 't' }),
+      'POST /auth/logout': json({ end_session_url: 'https://login.example/oauth2/logout?id_token_hint=x&post_logout_redirect_uri=y' }),
+    })
+    expect(await logout()).toEqual({
+      endSessionUrl: 'https://login.example/oauth2/logout?id_token_hint=x&post_logout_redirect_uri=y',
+    })
+  })
+
+  it.each([['javascript:alert(1)'], ['/relative'], [''], [42]])('ignores an end_session_url that is not a web address: %j', async (url) => {
+    mockFetch({ 'GET /auth/csrf': json({ token: 't' }), 'POST /auth/logout': json({ end_session_url: url }) })
+    expect(await logout()).toEqual({ endSessionUrl: null })
+  })
+
+  it('still fails on other errors', async () => {
+    mockFetch({ 'GET /auth/csrf': json({ token: 't' }), 'POST /auth/logout': problem(500, 'server_error', 'Boom.') })
+    await expect(logout()).rejects.toBeInstanceOf(ApiError)
+  })
+})

@@ -1,4 +1,5 @@
 import { api, isApiError, setCsrfToken } from './client'
+import { rememberTenant } from '../lib/lastTenant'
 import type {
   Account,
   AccountListItem,
@@ -28,18 +29,48 @@ export async function postSetup(input: SetupInput): Promise<SetupResult> {
   return res
 }
 
-export async function login(input: LoginInput): Promise<LoginResult> {
+export async function login(input: LoginInput & { tenant?: string }): Promise<LoginResult> {
   const res = await api.post<LoginResult>('/auth/login', input)
   setCsrfToken(res.csrf_token || null)
+  rememberTenant(res.tenant?.slug)
   return res
 }
 
-export async function logout(): Promise<void> {
+/** LogoutResult says where the browser goes next. */
+export interface LogoutResult {
+  /**
+   * The identity provider's sign-out page (a session from single sign-on, when
+   * the provider supports RP-initiated logout): the browser goes there instead
+   * of to the sign-in page. null otherwise.
+   */
+  endSessionUrl: string | null
+}
+
+/** endSessionUrlOf accepts only an absolute http(s) URL from the logout answer. */
+function endSessionUrlOf(body: unknown): string | null {
+  if (!body || typeof body !== 'object') return null
+  const raw = (body as { end_session_url?: unknown }).end_session_url
+  if (typeof raw !== 'string' || raw === '') return null
   try {
-    await api.post<void>('/auth/logout', {})
+    const u = new URL(raw)
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * logout ends the session. The server answers 204, or 200 with the provider's
+ * end_session_url for a session that came from single sign-on.
+ */
+export async function logout(): Promise<LogoutResult> {
+  try {
+    const body = await api.post<unknown>('/auth/logout', {})
+    return { endSessionUrl: endSessionUrlOf(body) }
   } catch (e) {
     // Already signed out is the outcome we wanted.
     if (!(isApiError(e) && e.status === 401)) throw e
+    return { endSessionUrl: null }
   } finally {
     setCsrfToken(null)
   }
@@ -48,7 +79,10 @@ export async function logout(): Promise<void> {
 /** getMe returns the signed-in person, or null when nobody is signed in. */
 export async function getMe(signal?: AbortSignal): Promise<Me | null> {
   try {
-    return await api.get<Me>('/me', { signal })
+    const me = await api.get<Me>('/me', { signal })
+    // Remembered for the next sign-in with SSO (any way in ends up here).
+    rememberTenant(me?.tenant?.slug)
+    return me
   } catch (e) {
     if (isApiError(e) && e.status === 401) return null
     throw e

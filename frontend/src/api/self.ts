@@ -20,10 +20,14 @@ export interface Invitation {
   role: Role
   /** null: a staff invitation (the whole firm) */
   account: { name: string } | null
-  tenant: { name: string; branding?: Branding }
+  tenant: { name: string; slug?: string; branding?: Branding }
   expires_at: string
   /** the email already has a Bureau password: ask for it, not for a name */
   existing_user: boolean
+  /** a staff invitation in a firm with single sign-on set up: it may be accepted by signing in with SSO */
+  sso?: boolean
+  /** false: the firm's staff sign in only with SSO, accepting with a password is refused (absent: true) */
+  staff_passwords_enabled?: boolean
 }
 
 export interface AcceptInvitationInput {

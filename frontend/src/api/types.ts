@@ -22,6 +22,8 @@ export interface Tenant {
   name: string
   plan: string
   branding?: Branding
+  /** staff may sign in with a password (GET /tenant; off once SSO is the only way in) */
+  staff_passwords_enabled?: boolean
 }
 
 export interface AccountRef {

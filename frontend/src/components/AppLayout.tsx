@@ -1,6 +1,7 @@
 import { AppShell, Box, Burger, Divider, Group, NavLink, Skeleton, Text, UnstyledButton } from '@mantine/core'
 import { useDisclosure, useMediaQuery } from '@mantine/hooks'
 import { IconBuildingSkyscraper, IconCertificate, IconHome, IconInbox, IconLayoutDashboard, IconSettings, IconUsersGroup } from '@tabler/icons-react'
+import { IconPalette, IconShieldLock } from '@tabler/icons-react'
 import { IconUsers as IconAccountMembers, IconUsersGroup as IconAccountGroups } from '@tabler/icons-react'
 import { useEffect } from 'react'
 import { Link, Outlet, useLocation } from 'react-router'
@@ -30,6 +31,8 @@ const NAV: NavItem[] = [
   { to: '/', label: 'Home', icon: IconHome, exact: true, firmWide: true },
   { to: '/accounts', label: 'Client accounts', icon: IconBuildingSkyscraper, permission: 'accounts:list', firmWide: true },
   { to: '/settings/staff', label: 'Staff', icon: IconUsersGroup, permission: 'staff:manage', firmWide: true },
+  { to: '/settings/firm', label: 'Firm settings', icon: IconPalette, permission: 'tenant:update', firmWide: true },
+  { to: '/settings/sso', label: 'Single sign-on', icon: IconShieldLock, permission: 'tenant:sso', firmWide: true },
   { to: '/settings/outbox', label: 'Outbox', icon: IconInbox, permission: 'tenant:outbox', firmWide: true },
   { to: '/settings/license', label: 'Plan & license', icon: IconCertificate, permission: 'tenant:usage' },
 ]

@@ -33,6 +33,8 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     )
   }
   if (!me.data) {
+    // Signed out of an SSO session: the browser is going to the provider's sign-out page.
+    if (sessionFlags.isLeaving()) return <FullPageLoader label="Signing you out…" />
     const reason = sessionFlags.endReason()
     const here = location.pathname + location.search + location.hash
     const next = reason !== 'signed_out' && here !== '/' ? `?next=${encodeURIComponent(here)}` : ''

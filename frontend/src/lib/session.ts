@@ -3,6 +3,7 @@
 
 let signingOut = false
 let hadSession = false
+let leaving = false
 
 export type EndReason = 'signed_out' | 'expired'
 
@@ -10,6 +11,18 @@ export const sessionFlags = {
   /** The person chose to sign out: don't remember the page they were on. */
   markSigningOut() {
     signingOut = true
+  },
+  /**
+   * The session ended and the browser is on its way to the identity
+   * provider's sign-out page: show a loader, not the sign-in page.
+   */
+  markLeaving() {
+    signingOut = true
+    leaving = true
+  },
+  /** The browser is leaving for the identity provider's sign-out page. */
+  isLeaving(): boolean {
+    return leaving
   },
   /** The shell was shown to a signed-in person in this tab. */
   markSignedIn() {
@@ -25,6 +38,7 @@ export const sessionFlags = {
   reset() {
     signingOut = false
     hadSession = false
+    leaving = false
   },
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { Invitation } from '../api/self'
 import { json, mockFetch, problem } from '../test/fetchMock'
 import { acme, clientMe, ownerMe } from '../test/fixtures'
+import { mockLocation } from '../test/location'
 import { renderApp } from '../test/render'
 
 const location = () => screen.getByTestId('location').textContent
@@ -173,5 +174,78 @@ describe('invitation page', () => {
     expect(
       await screen.findByText('You are signed in as ada@northwind.example. Accepting signs you in as wile@acme.example instead.'),
     ).toBeInTheDocument()
+  })
+
+  describe('single sign-on', () => {
+    const ssoInvite: Invitation = {
+      ...staffInvite,
+      existing_user: false,
+      tenant: { ...staffInvite.tenant, slug: 'northwind-automation' },
+      sso: true,
+      staff_passwords_enabled: true,
+    }
+
+    it('offers it next to the password form while staff passwords are on', async () => {
+      const m = routes(json(ssoInvite))
+      const { assign } = mockLocation()
+      const user = setupUser()
+      renderApp('/invite/tok-1')
+      const sso = await screen.findByRole('button', { name: 'Accept with single sign-on' })
+      // The password form stays, and stays the main way.
+      expect(screen.getByRole('textbox', { name: /Your name/ })).toBeInTheDocument()
+      expect(screen.getByLabelText(/Choose a password/, { selector: 'input' })).toBeInTheDocument()
+      expect(screen.getByRole('button', { name: 'Accept invitation' })).toHaveAttribute('type', 'submit')
+      expect(sso).toHaveAttribute('type', 'button')
+      expect(screen.getByTestId('invite-sso')).toHaveTextContent(
+        /organisation account, the one for grace@northwind\.example.*matches this invitation to that email address/,
+      )
+
+      await user.click(sso)
+      expect(assign).toHaveBeenCalledWith('/api/v1/auth/oidc/northwind-automation/login')
+      expect(m.callsTo('POST /invitations/tok-1/accept')).toHaveLength(0)
+    })
+
+    it('is the only way when the firm turned staff passwords off', async () => {
+      const m = routes(json({ ...ssoInvite, existing_user: true, staff_passwords_enabled: false }))
+      const { assign } = mockLocation()
+      const user = setupUser()
+      renderApp('/invite/tok-1')
+      const sso = await screen.findByRole('button', { name: 'Accept with single sign-on' })
+      expect(screen.getByRole('heading', { name: 'Join Northwind as staff' })).toBeInTheDocument()
+      expect(screen.getByRole('textbox', { name: 'Email' })).toHaveValue('grace@northwind.example')
+      // No password to give: the server would refuse it (409 sso_required).
+      expect(screen.queryByRole('button', { name: 'Accept invitation' })).not.toBeInTheDocument()
+      expect(screen.queryByRole('textbox', { name: /Your name/ })).not.toBeInTheDocument()
+      expect(screen.queryByLabelText(/password/i, { selector: 'input' })).not.toBeInTheDocument()
+      expect(screen.queryByText(/already has a Bureau account/)).not.toBeInTheDocument()
+      expect(screen.getByTestId('invite-sso')).toHaveTextContent(
+        /Northwind signs its staff in with single sign-on\..*organisation account.*matches this invitation to that email address/,
+      )
+
+      await user.click(sso)
+      expect(assign).toHaveBeenCalledTimes(1)
+      expect(assign).toHaveBeenCalledWith('/api/v1/auth/oidc/northwind-automation/login')
+      // Enter in the form does the same, and never posts a password.
+      screen.getByRole('textbox', { name: 'Email' }).focus()
+      await user.keyboard('{Enter}')
+      expect(assign).toHaveBeenCalledTimes(2)
+      expect(m.callsTo('POST /invitations/tok-1/accept')).toHaveLength(0)
+    })
+
+    it('is not offered for a client invitation, nor without SSO', async () => {
+      routes(json({ ...accountInvite, tenant: { ...accountInvite.tenant, slug: 'northwind-automation' }, sso: false }))
+      renderApp('/invite/tok-1')
+      expect(await screen.findByRole('button', { name: 'Accept invitation' })).toBeInTheDocument()
+      expect(screen.queryByRole('button', { name: 'Accept with single sign-on' })).not.toBeInTheDocument()
+    })
+
+    it('points to it when accepting with a password is refused', async () => {
+      routes(json(ssoInvite), problem(409, 'sso_required', 'Staff sign in with SSO.'))
+      const user = setupUser()
+      renderApp('/invite/tok-1')
+      await fill(user, await screen.findByRole('textbox', { name: /Your name/ }), 'Grace Hopper')
+      await fill(user, screen.getByLabelText(/Choose a password/, { selector: 'input' }), 'anvil rocket canyon mesa{Enter}')
+      expect(await screen.findByRole('alert')).toHaveTextContent(/staff passwords are turned off\. Accept with single sign-on instead\./)
+    })
   })
 })

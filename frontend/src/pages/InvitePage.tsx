@@ -1,9 +1,9 @@
-import { Alert, Anchor, Badge, Button, Card, Group, PasswordInput, Stack, Text, TextInput, ThemeIcon } from '@mantine/core'
+import { Alert, Anchor, Badge, Button, Card, Divider, Group, PasswordInput, Stack, Text, TextInput, ThemeIcon } from '@mantine/core'
 import { useDocumentTitle } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
-import { IconAlertCircle, IconClockX, IconInfoCircle, IconLinkOff, IconMailCheck, IconUserCheck } from '@tabler/icons-react'
+import { IconAlertCircle, IconClockX, IconInfoCircle, IconKey, IconLinkOff, IconMailCheck, IconUserCheck } from '@tabler/icons-react'
 import { useQueryClient } from '@tanstack/react-query'
-import { useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import { isApiError } from '../api/client'
 import { useMe } from '../api/queries'
@@ -13,6 +13,7 @@ import { ErrorState, errorMessage } from '../components/ErrorState'
 import { FullPageLoader } from '../components/FullPageLoader'
 import { NewPasswordInput } from '../components/PasswordHint'
 import { brandColor, formatDateTime, relativeTime } from '../lib/format'
+import { ssoLoginUrl } from '../lib/lastTenant'
 import { validatePassword } from '../lib/password'
 import { roleDescription, roleLabel } from '../lib/roles'
 import { sessionFlags } from '../lib/session'
@@ -144,14 +145,39 @@ function AcceptForm({
   const subtitle = inv.account
     ? `${firm} invited you to ${inv.account.name} on Bureau, where you can follow its automation.`
     : `${firm} invited you to join its team on Bureau, where it runs its clients’ automation.`
+  // A staff invitation in a firm with single sign-on: it may be accepted by
+  // signing in with SSO, and only so when the firm turned staff passwords off.
+  const ssoSlug = !inv.account && inv.sso && inv.tenant.slug ? inv.tenant.slug : null
+  const ssoOnly = !!ssoSlug && inv.staff_passwords_enabled === false
+  const [leaving, setLeaving] = useState(false)
+  const ssoExplanation = `With single sign-on you sign in with your organisation account, the one for ${inv.email}. The first time you do, Bureau matches this invitation to that email address; after that, you sign in with single sign-on.`
   const otherPerson = me.data && me.data.user.email.toLowerCase() !== inv.email.toLowerCase() ? me.data.user.email : null
 
   useDocumentTitle(`${title} · ${firm}`)
+
+  // Back from the identity provider into this page kept in memory.
+  useEffect(() => {
+    const onShow = (e: PageTransitionEvent) => {
+      if (e.persisted) setLeaving(false)
+    }
+    window.addEventListener('pageshow', onShow)
+    return () => window.removeEventListener('pageshow', onShow)
+  }, [])
+
+  const acceptWithSso = () => {
+    if (!ssoSlug) return
+    setLeaving(true)
+    window.location.assign(ssoLoginUrl(ssoSlug))
+  }
 
   const focus = (f: Field) => (f === 'name' ? nameRef : passwordRef).current?.focus()
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
+    if (ssoOnly) {
+      acceptWithSso()
+      return
+    }
     if (submitting) return
     setProblem(null)
     const errs: Partial<Record<Field, string>> = {}
@@ -210,7 +236,9 @@ function AcceptForm({
         }
         if (err.code === 'sso_required') {
           setProblem(
-            `${firm} signs its staff in with single sign-on, and staff passwords are turned off. Ask whoever invited you how to sign in.`,
+            ssoSlug
+              ? `${firm} signs its staff in with single sign-on, and staff passwords are turned off. Accept with single sign-on instead.`
+              : `${firm} signs its staff in with single sign-on, and staff passwords are turned off. Ask whoever invited you how to sign in.`,
           )
           return
         }
@@ -267,7 +295,12 @@ function AcceptForm({
                 {roleDescription(inv.role)}
               </Text>
             </div>
-            {existing ? (
+            {ssoOnly && (
+              <Alert variant="light" color="bureau" icon={<IconKey size={18} aria-hidden />} data-testid="invite-sso">
+                {firm} signs its staff in with single sign-on. {ssoExplanation}
+              </Alert>
+            )}
+            {ssoOnly ? null : existing ? (
               <>
                 <Alert variant="light" color="bureau" icon={<IconMailCheck size={18} aria-hidden />}>
                   {inv.email} already has a Bureau account. Enter its password to accept.
@@ -327,9 +360,47 @@ function AcceptForm({
                 />
               </>
             )}
-            <Button type="submit" size="md" fullWidth loading={submitting} mt="xs" color={accent} autoContrast>
-              Accept invitation
-            </Button>
+            {ssoOnly ? (
+              <Button
+                type="button"
+                size="md"
+                fullWidth
+                loading={leaving}
+                mt="xs"
+                color={accent}
+                autoContrast
+                leftSection={<IconKey size={18} aria-hidden />}
+                onClick={acceptWithSso}
+              >
+                Accept with single sign-on
+              </Button>
+            ) : (
+              <>
+                <Button type="submit" size="md" fullWidth loading={submitting} mt="xs" color={accent} autoContrast>
+                  Accept invitation
+                </Button>
+                {ssoSlug && (
+                  <>
+                    <Divider label="or" labelPosition="center" />
+                    <Button
+                      type="button"
+                      size="md"
+                      fullWidth
+                      variant="default"
+                      loading={leaving}
+                      disabled={submitting}
+                      leftSection={<IconKey size={18} aria-hidden />}
+                      onClick={acceptWithSso}
+                    >
+                      Accept with single sign-on
+                    </Button>
+                    <Text size="xs" c="dimmed" data-testid="invite-sso">
+                      {ssoExplanation}
+                    </Text>
+                  </>
+                )}
+              </>
+            )}
             <Text size="xs" c="dimmed" ta="center">
               This invitation expires {relativeTime(inv.expires_at)} ({formatDateTime(inv.expires_at)}).
             </Text>

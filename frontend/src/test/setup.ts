@@ -54,4 +54,6 @@ afterEach(() => {
   // The notifications store is global: one test's messages must not fill the next one's queue.
   notifications.clean()
   notifications.cleanQueue()
+  // Files share a worker (isolate: false): one test's remembered firm must not prefill the next one's.
+  window.localStorage.clear()
 })

@@ -1,10 +1,7 @@
 import {
   Alert,
-  Badge,
-  Button,
   Card,
   Divider,
-  Grid,
   Group,
   Input,
   Select,
@@ -14,20 +11,20 @@ import {
   Text,
   TextInput,
   Textarea,
-  Title,
 } from '@mantine/core'
 import { useForm } from '@mantine/form'
 import { useDocumentTitle } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
-import { IconAlertCircle, IconDeviceFloppy, IconLock } from '@tabler/icons-react'
+import { IconAlertCircle, IconLock } from '@tabler/icons-react'
 import { useQueryClient } from '@tanstack/react-query'
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { isApiError } from '../../api/client'
 import { updateAccount, updateAccountSettings } from '../../api/endpoints'
 import { queryKeys, useAccountSettings } from '../../api/queries'
 import type { Account, AccountListItem, AccountPatch, AccountSettings, Page } from '../../api/types'
 import { ErrorState, errorMessage } from '../../components/ErrorState'
 import { useCan, useCurrentMe } from '../../components/meContext'
+import { FormActions, SectionCard } from '../../components/SettingsSection'
 import { UnsavedChangesModal, useUnsavedChangesGuard } from '../../components/UnsavedChanges'
 import {
   EXTERNAL_REF_MAX,
@@ -44,58 +41,6 @@ import {
 import { NotFoundPage } from '../NotFoundPage'
 import { AccountHeader, DeactivatedBanner } from './AccountLayout'
 import { useAccountContext } from './accountContext'
-
-function SectionCard({
-  id,
-  title,
-  text,
-  dirty,
-  children,
-}: {
-  id: string
-  title: string
-  text: ReactNode
-  dirty?: boolean
-  children: ReactNode
-}) {
-  return (
-    <Card aria-labelledby={id} padding="xl">
-      <Grid gap={{ base: 'lg', md: 48 }}>
-        <Grid.Col span={{ base: 12, md: 4 }}>
-          <Stack gap={6}>
-            <Title order={2} fz="lg" id={id}>
-              {title}
-            </Title>
-            <Text size="sm" c="dimmed">
-              {text}
-            </Text>
-            {dirty && (
-              <Badge color="orange" variant="light" size="md" role="status" mt={4}>
-                Unsaved changes
-              </Badge>
-            )}
-          </Stack>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 8 }}>{children}</Grid.Col>
-      </Grid>
-    </Card>
-  )
-}
-
-function FormActions({ dirty, saving, onReset, label }: { dirty: boolean; saving: boolean; onReset: () => void; label: string }) {
-  return (
-    <Group justify="flex-end" gap="sm" mt="xl">
-      {dirty && (
-        <Button variant="subtle" color="gray" onClick={onReset} disabled={saving}>
-          Discard changes
-        </Button>
-      )}
-      <Button type="submit" loading={saving} disabled={!dirty} leftSection={<IconDeviceFloppy size={16} aria-hidden />}>
-        {label}
-      </Button>
-    </Group>
-  )
-}
 
 const detailsOf = (a: Account): AccountDetails => ({
   name: a.name,
