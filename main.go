@@ -161,7 +161,7 @@ func serve(ctx context.Context, logOut io.Writer) error {
 	defer db.Close()
 	log := newLogger(cfg, logOut)
 	slog.SetDefault(log)
-	master, err := secret.LoadOrCreateMasterKey(cfg.DataDir)
+	master, err := secret.MasterKey(cfg.MasterKey, cfg.DataDir)
 	if err != nil {
 		return err
 	}

@@ -47,6 +47,7 @@ func (s *Service) RequestReset(ctx context.Context, email, tenant string, req Re
 		JOIN memberships m ON m.user_id = u.id AND m.status = 'active'
 		JOIN tenants t ON t.id = m.tenant_id
 		WHERE u.email = ? AND u.password_hash IS NOT NULL AND (? = '' OR t.slug = ?)
+		  AND NOT (m.account_id IS NULL AND t.staff_passwords_enabled = 0)
 		ORDER BY m.created_at LIMIT 1`, email, tenant, tenant).Scan(&userID, &r.Email, &r.Name, &r.TenantID, &r.TenantName, &r.Branding)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -155,6 +156,9 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 	}
 	if !stored.Valid || stored.String == "" {
 		return apperr.Conflict("no_password", "You sign in with single sign-on; your password is managed there.")
+	}
+	if p.IsStaff() && !p.StaffPasswordsEnabled {
+		return apperr.Conflict("password_login_disabled", "Staff of this firm sign in with single sign-on; there is no password to change here.")
 	}
 	if ok, wait := s.Limiter.Allow(p.Email, req.IP, s.Now()); !ok {
 		return rateLimited(wait)

@@ -25,6 +25,7 @@ type Config struct {
 	Listen          string        `yaml:"listen"`
 	BaseURL         string        `yaml:"base_url"`
 	DataDir         string        `yaml:"data_dir"`
+	MasterKey       string        `yaml:"master_key"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	Log             Log           `yaml:"log"`
 	HTTP            HTTP          `yaml:"http"`
@@ -260,6 +261,9 @@ func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "bureau.
 func (c Config) YAML() string {
 	if c.SMTP.Password != "" {
 		c.SMTP.Password = "(set)" // printed configs end up in tickets
+	}
+	if c.MasterKey != "" {
+		c.MasterKey = "(set)"
 	}
 	out, err := yaml.Marshal(c)
 	if err != nil {

@@ -70,3 +70,22 @@ func TestBoxRefuses(t *testing.T) {
 		t.Fatal("a short master key was accepted")
 	}
 }
+
+func TestMasterKeyFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	key, err := MasterKey(strings.Repeat("ab", 32), dir)
+	if err != nil || len(key) != 32 || key[0] != 0xab {
+		t.Fatalf("configured key: %x %v", key, err)
+	}
+	if _, err := MasterKey("abcd", dir); err == nil {
+		t.Fatal("a short configured key was accepted")
+	}
+	fromFile, err := MasterKey("", dir)
+	if err != nil || len(fromFile) != 32 {
+		t.Fatalf("file key: %v", err)
+	}
+	again, _ := MasterKey("", dir)
+	if !bytes.Equal(fromFile, again) {
+		t.Fatal("the key file is not reused")
+	}
+}

@@ -54,6 +54,20 @@ func LoadOrCreateMasterKey(dataDir string) ([]byte, error) {
 	return key, nil
 }
 
+// MasterKey is the configured key when there is one (64 hex characters,
+// from the master_key setting or BUREAU_MASTER_KEY: for installations that
+// keep it in a secret store), else the key file in dataDir.
+func MasterKey(configured, dataDir string) ([]byte, error) {
+	if configured == "" {
+		return LoadOrCreateMasterKey(dataDir)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(configured))
+	if err != nil || len(key) != 32 {
+		return nil, errors.New("master_key: not 64 hex characters (generate one with: openssl rand -hex 32)")
+	}
+	return key, nil
+}
+
 // Derive returns a sub-key for one purpose, so no key serves two ends.
 func Derive(master []byte, purpose string) []byte {
 	m := hmac.New(sha256.New, master)

@@ -242,3 +242,29 @@ func TestSSOTestSignIn(t *testing.T) {
 	}
 	wantStatus(t, owner.do("PATCH", "/api/v1/tenant", map[string]any{"staff_passwords_enabled": false}), 200, "")
 }
+
+// A staff invitation is accepted by signing in with SSO: the email is
+// matched that once; the link is used up; the role comes from the groups.
+func TestSSOAcceptsStaffInvitation(t *testing.T) {
+	e := newEnv(t)
+	e.realClock()
+	owner := e.setUp()
+	m := startOIDC(t)
+	configureSSO(t, owner, m)
+	wantStatus(t, owner.do("POST", "/api/v1/tenant/staff", map[string]any{"invites": []any{inv("max@northwind.example", "tenant_admin")}}), 201, "")
+	token := e.outboxToken("max@northwind.example")
+	if v := e.client().do("GET", "/api/v1/invitations/"+token, nil).json(t); v["sso"] != true || v["tenant"].(map[string]any)["slug"] != "northwind" {
+		t.Fatalf("invitation view: %v", v)
+	}
+	m.QueueUser(&mockoidc.MockUser{Subject: "max-sub", Email: "max@northwind.example", Groups: []string{"bureau-consultants"}})
+	a := ssoBegin(t, e)
+	_, sess := ssoFinish(t, e, a.callback, a.binding)
+	if sess == "" {
+		t.Fatal("sign-in")
+	}
+	list := owner.do("GET", "/api/v1/tenant/staff", nil).json(t)
+	if m := memberByEmail(t, list, "max@northwind.example"); m["status"] != "active" || m["role"] != "consultant" {
+		t.Fatalf("after SSO: %v", m)
+	}
+	wantStatus(t, e.client().do("GET", "/api/v1/invitations/"+token, nil), 410, "invitation_used")
+}

@@ -64,6 +64,16 @@ func TestStaffPasswordSwitch(t *testing.T) {
 	wantStatus(t, owner.do("GET", "/api/v1/me", nil), 401, "unauthenticated")
 	r = e.client().do("POST", "/api/v1/auth/login", map[string]string{"email": "ann@northwind.example", "password": ownerPassword})
 	wantStatus(t, r, 403, "password_login_disabled")
+	// Every other staff password path is closed too.
+	wantStatus(t, e.client().do("POST", "/api/v1/auth/password-reset", map[string]string{"email": "ann@northwind.example"}), 202, "")
+	if n := e.count(`SELECT COUNT(*) FROM password_resets`); n != 0 {
+		t.Fatalf("a staff reset link was issued with staff passwords off (%d)", n)
+	}
+	e.exec(`UPDATE tenants SET staff_passwords_enabled = 1`)
+	ann := e.login("ann@northwind.example", ownerPassword)
+	e.exec(`UPDATE tenants SET staff_passwords_enabled = 0`)
+	wantStatus(t, ann.do("POST", "/api/v1/me/password", map[string]string{"current_password": ownerPassword, "new_password": inviteePassword}),
+		409, "password_login_disabled")
 	// Client people keep their passwords.
 	wantStatus(t, client.do("GET", "/api/v1/me", nil), 200, "")
 	e.login("cl@client.example", "client person long password")
