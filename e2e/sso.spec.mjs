@@ -53,7 +53,16 @@ describe('staff single sign-on', () => {
     assert.equal(sso.status, 200)
     await page.goto('/settings/sso')
     await visible(page.getByRole('heading', { name: 'Single sign-on', level: 1 }))
+
+    // A test sign-in: through the provider and back, signing nobody in.
+    await page.getByRole('button', { name: 'Test sign-in' }).first().click()
+    await visible(page.getByRole('heading', { name: 'Dev identity provider' }))
+    await page.getByRole('button', { name: `Continue as ${KEN.email}` }).click()
+    await page.waitForURL((u) => u.pathname === '/settings/sso' && u.searchParams.has('test'))
+    await visible(page.getByText(`Test sign-in worked: ${KEN.email} would sign in as Consultant`))
     await screenshot(page, 'sso-settings')
+    const me = await api(page, 'GET', '/me')
+    assert.equal(me.body.user.email, OWNER.email, 'the test signed nobody in')
     ctx.tab.assertClean()
   })
 

@@ -54,6 +54,29 @@ export interface SsoInput {
   entra_tenant_ids: string[]
 }
 
+/**
+ * SsoTestResult is GET /tenant/sso/tests/{id}: what a Tenant Admin's test
+ * sign-in received from the identity provider, and what Bureau would make
+ * of it. Nobody is signed in by a test; one that maps to a role counts as a
+ * successful SSO sign-in (last_success_at).
+ */
+export interface SsoTestResult {
+  ok: boolean
+  /** why the person would be refused: sso_no_role, sso_token_invalid, sso_exchange_failed, … */
+  code?: string
+  message?: string
+  issuer?: string
+  subject?: string
+  email?: string
+  name?: string
+  /** what the groups claim carried (group object ids or app role values) */
+  groups: string[]
+  role?: StaffRole
+  /** every claim of the ID token */
+  claims?: Record<string, unknown>
+  at: string
+}
+
 // --- endpoints ----------------------------------------------------------------
 
 export function getFirmSettings(signal?: AbortSignal): Promise<FirmSettings> {
@@ -72,11 +95,17 @@ export function putSsoSettings(input: SsoInput): Promise<SsoSettings> {
   return api.put<SsoSettings>('/tenant/sso', input)
 }
 
+export function getSsoTest(id: string, signal?: AbortSignal): Promise<SsoTestResult> {
+  return api.get<SsoTestResult>(`/tenant/sso/tests/${encodeURIComponent(id)}`, { signal })
+}
+
 // --- queries -------------------------------------------------------------------
 
 export const tenantSettingsKeys = {
   firm: ['tenant', 'settings'] as const,
   sso: ['tenant', 'sso'] as const,
+  /** not under `sso`, so that refreshing the settings leaves the result alone */
+  ssoTest: (id: string) => ['tenant', 'sso-test', id] as const,
 }
 
 export function useFirmSettings(enabled = true) {
@@ -117,5 +146,16 @@ export function usePutSsoSettings() {
     onSuccess: (saved) => {
       qc.setQueryData(tenantSettingsKeys.sso, saved)
     },
+  })
+}
+
+/** useSsoTest reads a test sign-in's result; a result never changes. */
+export function useSsoTest(id: string | null) {
+  return useQuery({
+    queryKey: tenantSettingsKeys.ssoTest(id ?? ''),
+    queryFn: ({ signal }) => getSsoTest(id ?? '', signal),
+    enabled: !!id,
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
   })
 }

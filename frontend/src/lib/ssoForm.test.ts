@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { isMultiTenantIssuer, newRow, placeSsoErrors, ssoInput, validateSso, type SsoValues } from './ssoForm'
+import type { SsoTestResult } from '../api/tenantSettings'
+import {
+  isMultiTenantIssuer,
+  mappingOf,
+  newRow,
+  placeSsoErrors,
+  ssoInput,
+  ssoTestAdvice,
+  ssoTestUrl,
+  testRefusal,
+  validateSso,
+  withMapping,
+  type SsoValues,
+} from './ssoForm'
 
 const values = (over: Partial<SsoValues> = {}): SsoValues => ({
   issuer: 'https://login.microsoftonline.com/0b9a5f3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b/v2.0/',
@@ -57,5 +70,44 @@ describe('sso form', () => {
     expect(errors.allowed_domains).toBe('“bad”: Enter a domain like consultancy.example.')
     expect(errors.rowValue[v.group_roles[0].id]).toBe('Too long.')
     expect(unplaced).toEqual(['Something else.'])
+  })
+
+  it('builds the test sign-in URL', () => {
+    expect(ssoTestUrl('northwind-automation')).toBe('/api/v1/auth/oidc/northwind-automation/login?test=1')
+  })
+
+  it('maps a received group: a new row, the blank row, or the row already holding it', () => {
+    const a = newRow('g1', 'consultant')
+    expect(mappingOf([a, newRow(' '), newRow(' g2 ', 'tenant_admin'), newRow('g1', 'tenant_admin')])).toEqual({ g1: 'consultant', g2: 'tenant_admin' })
+
+    const added = withMapping([a], 'g2', 'tenant_admin')
+    expect(added.rows.map((r) => [r.value, r.role])).toEqual([['g1', 'consultant'], ['g2', 'tenant_admin']])
+    expect(added.rows[1].id).toBe(added.id)
+
+    const blank = newRow('')
+    const filled = withMapping([a, blank], 'g2', 'consultant')
+    expect(filled.rows.map((r) => [r.value, r.role])).toEqual([['g1', 'consultant'], ['g2', 'consultant']])
+    expect(filled.id).toBe(blank.id)
+
+    const changed = withMapping([a], ' g1', 'tenant_admin')
+    expect(changed.rows).toEqual([{ ...a, role: 'tenant_admin' }])
+    expect(changed.id).toBe(a.id)
+  })
+
+  it('knows when a test that mapped would still be refused', () => {
+    const r: SsoTestResult = { ok: true, email: 'Ada@Northwind.Example', groups: ['g'], role: 'consultant', at: '' }
+    expect(testRefusal(r, { allowed_domains: ['northwind.example'] })).toBeNull()
+    expect(testRefusal(r, { allowed_domains: [] })).toBeNull()
+    expect(testRefusal(r, { allowed_domains: ['partner.example'] })).toMatch(/“northwind.example” is not one of the allowed email domains/)
+    expect(testRefusal({ ...r, email: '' }, { allowed_domains: [] })).toMatch(/no email address/)
+    expect(testRefusal({ ...r, ok: false, code: 'sso_no_role' }, { allowed_domains: ['partner.example'] })).toBeNull()
+  })
+
+  it('says what to do after a failed test', () => {
+    expect(ssoTestAdvice('sso_no_role', 'groups', 2)).toMatch(/^Map one of these groups below/)
+    expect(ssoTestAdvice('sso_no_role', 'roles', 0)).toMatch(/nothing in the “roles” claim/)
+    expect(ssoTestAdvice('sso_exchange_failed', 'groups', 0)).toMatch(/\(client\) id and the client secret/)
+    expect(ssoTestAdvice('sso_group_overage', 'groups', 0)).toMatch(/app roles/)
+    expect(ssoTestAdvice('sso_something_new', 'groups', 0)).toMatch(/Check the settings below/)
   })
 })

@@ -1,7 +1,8 @@
 // The single sign-on form: its values, client-side rules, the PUT body, and
 // where the server's field errors go. The server has the final word.
 import type { StaffRole } from '../api/self'
-import type { SsoInput, SsoSettings } from '../api/tenantSettings'
+import type { SsoInput, SsoSettings, SsoTestResult } from '../api/tenantSettings'
+import { ssoLoginUrl } from './lastTenant'
 
 export const ENTRA_ISSUER_EXAMPLE = 'https://login.microsoftonline.com/<tenant id>/v2.0'
 
@@ -222,4 +223,84 @@ export function firstErrorId(e: SsoErrors, v: SsoValues): string | null {
     if (e.rowRole[r.id]) return `sso-role-role-${r.id}`
   }
   return null
+}
+
+// --- test sign-in ------------------------------------------------------------
+
+/** ssoTestUrl is where the browser goes for a test sign-in: the provider, then back to /settings/sso?test=<id>. */
+export function ssoTestUrl(slug: string): string {
+  return `${ssoLoginUrl(slug)}?test=1`
+}
+
+/** mappingOf: what the form's rows map, value → role (blank values left out; the first row of a value wins). */
+export function mappingOf(rows: RoleRow[]): Record<string, StaffRole> {
+  const out: Record<string, StaffRole> = {}
+  for (const r of rows) {
+    const k = r.value.trim()
+    if (k !== '' && !(k in out)) out[k] = r.role
+  }
+  return out
+}
+
+/**
+ * withMapping maps value to role: a new row at the end, or the role of the
+ * row already holding the value. Returns the rows and that row's id.
+ */
+export function withMapping(rows: RoleRow[], value: string, role: StaffRole): { rows: RoleRow[]; id: string } {
+  const k = value.trim()
+  const existing = rows.find((r) => r.value.trim() === k)
+  if (existing) return { rows: rows.map((r) => (r.id === existing.id ? { ...r, role } : r)), id: existing.id }
+  const row = newRow(k, role)
+  // A blank row someone added and never filled is replaced rather than left to fail validation.
+  const blank = rows.findIndex((r) => r.value.trim() === '')
+  if (blank >= 0) {
+    const next = [...rows]
+    next[blank] = { ...row, id: rows[blank].id }
+    return { rows: next, id: rows[blank].id }
+  }
+  return { rows: [...rows, row], id: row.id }
+}
+
+/**
+ * testRefusal: why a test that mapped to a role would still be refused at a
+ * real sign-in (the test does not check the email): null when it would not.
+ */
+export function testRefusal(r: SsoTestResult, s: Pick<SsoSettings, 'allowed_domains'>): string | null {
+  if (!r.ok) return null
+  const email = (r.email ?? '').trim().toLowerCase()
+  const at = email.lastIndexOf('@')
+  if (at < 1) {
+    return 'The provider sent no email address, so a real sign-in would be refused. Add the email claim to the ID token (in Entra: Token configuration → Add optional claim → ID → email).'
+  }
+  const domain = email.slice(at + 1)
+  const allowed = s.allowed_domains ?? []
+  if (allowed.length > 0 && !allowed.includes(domain)) {
+    return `${quoted(domain)} is not one of the allowed email domains, so a real sign-in would be refused. Add it under “Allowed email domains” below, or sign in with an address of an allowed domain.`
+  }
+  return null
+}
+
+/**
+ * ssoTestAdvice says what to do after a failed test, by its code. groupsClaim
+ * is the claim Bureau reads groups from; received, how many groups came.
+ */
+export function ssoTestAdvice(code: string | undefined, groupsClaim: string, received: number): string {
+  switch (code) {
+    case 'sso_no_role':
+      return received > 0
+        ? 'Map one of these groups below to a staff role, save, then test again.'
+        : `The provider sent nothing in the ${quoted(groupsClaim || 'groups')} claim. In Entra, add a groups claim under Token configuration (or assign app roles and use the claim roles), then test again.`
+    case 'sso_exchange_failed':
+      return 'Check the application (client) id and the client secret: enter the secret’s Value, not its Secret ID, and make sure it has not expired. Save, then test again.'
+    case 'sso_token_invalid':
+      return 'Check the issuer URL and the application (client) id: the token must be issued by that issuer for that application. Save, then test again.'
+    case 'sso_group_overage':
+      return 'The person belongs to too many groups for the token to list them. Use app roles instead (set the groups claim to roles and map the role values), or in Entra let the groups claim send only the groups assigned to the application.'
+    case 'sso_tenant_not_allowed':
+      return 'The person’s Entra directory is not in the list of Entra tenant ids. Add its directory (tenant) id below — it is the tid claim — if it should be allowed in.'
+    case 'sso_provider_unreachable':
+      return 'Check the issuer URL: Bureau reads the provider’s configuration from it. Save, then test again.'
+    default:
+      return 'Check the settings below, save, then test again.'
+  }
 }
