@@ -104,7 +104,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput, req Request) (LoginR
 			return LoginResult{}, err
 		}
 		return LoginResult{}, apperr.Forbidden("password_login_disabled",
-			"Staff sign in with single sign-on. Use “Sign in with SSO”.")
+			"Staff of this firm sign in with single sign-on: choose “Use single sign-on (SSO)”.")
 	}
 	var newHash string
 	if stale {

@@ -254,7 +254,7 @@ describe('single sign-on page', () => {
       expect(button).toBeEnabled()
       expect(button).toHaveAccessibleDescription('Signs in at your provider and shows what it sends, without signing you in as anyone.')
       expect(screen.getByTestId('sso-status')).toHaveTextContent('Configured — no successful sign-in yet')
-      expect(screen.getByText(/staff can choose “Sign in with SSO” on the sign-in page/)).toBeInTheDocument()
+      expect(screen.getByText(/staff can choose “Use single sign-on \(SSO\)” on the sign-in page/)).toBeInTheDocument()
       await user.click(button)
       expect(assign).toHaveBeenCalledTimes(1)
       expect(assign).toHaveBeenCalledWith(TEST_URL)

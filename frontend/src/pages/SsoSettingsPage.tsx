@@ -131,8 +131,8 @@ function StatusCard({ settings, test }: { settings: SsoSettings; test: TestActio
               {!settings.configured
                 ? 'Staff sign in with their email and password. Register Bureau with your identity provider, then fill in the form below.'
                 : settings.last_success_at
-                  ? 'Single sign-on works for your firm: staff choose “Sign in with SSO” on the sign-in page.'
-                  : 'The settings are stored, and staff can choose “Sign in with SSO” on the sign-in page. Run a test sign-in to check them.'}
+                  ? 'Single sign-on works for your firm: staff choose “Use single sign-on (SSO)” on the sign-in page.'
+                  : 'The settings are stored, and staff can choose “Use single sign-on (SSO)” on the sign-in page. Run a test sign-in to check them.'}
               {settings.updated_at ? ` Settings last saved ${relativeTime(settings.updated_at)}.` : ''}
             </Text>
           </Stack>
