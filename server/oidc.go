@@ -41,7 +41,14 @@ func (s *Server) ssoFailed(c *fiber.Ctx, err error) error {
 func (s *Server) oidcLogin(c *fiber.Ctx) error {
 	// ?test=1 is a Tenant Admin's test sign-in from the SSO settings page;
 	// it signs nobody in, so it needs no more than the state binding.
-	redirect, binding, err := s.Flow.Begin(c.UserContext(), c.Params("tenant"), c.Query("test") == "1")
+	test := c.Query("test") == "1"
+	redirect, binding, err := s.Flow.Begin(c.UserContext(), c.Params("tenant"), test)
+	if err != nil && test {
+		// The admin is signed in: show why on the settings page, not the sign-in page.
+		if id, ferr := s.Flow.FailedTest(c.UserContext(), c.Params("tenant"), err); ferr == nil {
+			return c.Redirect("/settings/sso?test="+url.QueryEscape(id), fiber.StatusFound)
+		}
+	}
 	if err != nil {
 		return s.ssoFailed(c, err)
 	}

@@ -268,3 +268,24 @@ func TestSSOAcceptsStaffInvitation(t *testing.T) {
 	}
 	wantStatus(t, e.client().do("GET", "/api/v1/invitations/"+token, nil), 410, "invitation_used")
 }
+
+// A test sign-in that cannot reach the provider says so on the settings
+// page (the admin is signed in; the sign-in page is the wrong place).
+func TestSSOTestSignInProviderDown(t *testing.T) {
+	e := newEnv(t)
+	owner := e.setUp()
+	wantStatus(t, owner.do("PUT", "/api/v1/tenant/sso", map[string]any{"issuer": "http://127.0.0.1:1/nowhere", "client_id": "bureau"}), 200, "")
+	res, err := e.srv.App.Test(httptest.NewRequest("GET", "/api/v1/auth/oidc/northwind/login?test=1", nil), -1)
+	if err != nil || res.StatusCode != http.StatusFound || !strings.HasPrefix(res.Header.Get("Location"), "/settings/sso?test=") {
+		t.Fatalf("test sign-in with the provider down: %v %s", err, res.Header.Get("Location"))
+	}
+	r := owner.do("GET", "/api/v1/tenant/sso/tests/"+strings.TrimPrefix(res.Header.Get("Location"), "/settings/sso?test="), nil)
+	if got := r.json(t); got["ok"] != false || got["code"] != "sso_provider_unreachable" {
+		t.Fatalf("result: %s", r.body)
+	}
+	// A real sign-in goes back to the sign-in page with the code.
+	res, _ = e.srv.App.Test(httptest.NewRequest("GET", "/api/v1/auth/oidc/northwind/login", nil), -1)
+	if loc := res.Header.Get("Location"); !strings.Contains(loc, "/login?sso_error=sso_provider_unreachable") {
+		t.Fatalf("sign-in with the provider down: %s", loc)
+	}
+}

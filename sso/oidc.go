@@ -379,6 +379,32 @@ func (f *Flow) test(ctx context.Context, t tenantRef, st Settings, state, code, 
 	return Result{TenantID: t.id, TestID: auth.HashToken(state)}, err
 }
 
+// FailedTest records a test sign-in that could not even reach the provider
+// (a wrong issuer, an unreachable provider), so the settings page can show
+// why, like any other test result.
+func (f *Flow) FailedTest(ctx context.Context, tenantSlug string, cause error) (string, error) {
+	t, _, err := f.tenant(ctx, tenantSlug)
+	if err != nil {
+		return "", err
+	}
+	r := TestResult{At: f.Settings.Now(), Groups: []string{}, Code: "sso_failed", Message: "The test sign-in could not start."}
+	if ae, ok := apperr.As(cause); ok {
+		r.Code, r.Message = ae.Code, ae.Message
+	}
+	raw, _ := json.Marshal(r)
+	token, err := auth.NewToken()
+	if err != nil {
+		return "", err
+	}
+	id := auth.HashToken(token)
+	now := store.Time(r.At)
+	if _, err := f.Settings.DB.W.ExecContext(ctx, `INSERT INTO oidc_states (id, tenant_id, binding_hash, nonce, verifier, purpose, result, created_at, expires_at, used_at)
+		VALUES (?, ?, '', '', '', 'test', ?, ?, ?, ?)`, id, t.id, string(raw), now, now, now); err != nil {
+		return "", fmt.Errorf("sso test: %w", err)
+	}
+	return id, nil
+}
+
 // TestResult reads a test sign-in of the tenant.
 func (f *Flow) TestResult(ctx context.Context, tenantID, id string) (TestResult, error) {
 	var raw sql.NullString
