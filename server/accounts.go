@@ -47,6 +47,16 @@ func actorOf(c *fiber.Ctx) audit.Actor {
 	return a
 }
 
+// listPage answers a list in the API's shape: next_cursor is null on the
+// last page.
+func listPage(c *fiber.Ctx, items any, next string) error {
+	var cursor any
+	if next != "" {
+		cursor = next
+	}
+	return c.JSON(fiber.Map{"items": items, "next_cursor": cursor})
+}
+
 // pageOf reads ?limit= (default 50, at most 500) and ?cursor=.
 func pageOf(c *fiber.Ctx) (account.Page, error) {
 	p := account.Page{Limit: 50, Cursor: c.Query("cursor")}
@@ -84,11 +94,7 @@ func (s *Server) listAccounts(c *fiber.Ctx) error {
 		}
 		items = append(items, m)
 	}
-	var cursor any
-	if next != "" {
-		cursor = next
-	}
-	return c.JSON(fiber.Map{"items": items, "next_cursor": cursor})
+	return listPage(c, items, next)
 }
 
 func (s *Server) createAccount(c *fiber.Ctx) error {

@@ -29,11 +29,7 @@ func (s *Server) listPeople(c *fiber.Ctx, sc people.Scope) error {
 	if err != nil {
 		return err
 	}
-	var cursor any
-	if next != "" {
-		cursor = next
-	}
-	return c.JSON(fiber.Map{"items": items, "next_cursor": cursor})
+	return listPage(c, items, next)
 }
 
 type inviteBody struct {
@@ -288,9 +284,5 @@ func (s *Server) getOutbox(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var cursor any
-	if next != "" {
-		cursor = next
-	}
-	return c.JSON(fiber.Map{"items": items, "next_cursor": cursor})
+	return listPage(c, items, next)
 }
