@@ -283,17 +283,6 @@ func (s *Sessions) Tenants(ctx context.Context, userID string) ([]map[string]str
 	return out, rows.Err()
 }
 
-// HasPassword reports whether the person can sign in with a password.
-func (s *Sessions) HasPassword(ctx context.Context, userID string) (bool, error) {
-	var n int
-	err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE id = ? AND password_hash IS NOT NULL AND password_hash != ''`,
-		userID).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("has password: %w", err)
-	}
-	return n > 0, nil
-}
-
 // SetPassword is the operator's reset (bureau user set-password): the
 // policy applies, every session of the person ends, and each tenant they
 // belong to records it.

@@ -25,9 +25,10 @@ type Principal struct {
 	AuthMethod string
 	CreatedAt  time.Time
 
-	UserID string
-	Email  string
-	Name   string
+	UserID      string
+	Email       string
+	Name        string
+	HasPassword bool // may use the password change
 
 	TenantID              string
 	TenantSlug            string
@@ -119,7 +120,7 @@ func (s *Sessions) Resolve(ctx context.Context, token string) (*Principal, error
 	var role, accountID, accountSlug, accountName, accountStatus, groupRoles sql.NullString
 	err := s.DB.R.QueryRowContext(ctx, `
 		SELECT s.id, s.auth_method, s.created_at, s.last_seen_at, s.expires_at,
-		       u.id, u.email, u.name, t.id, t.slug, t.name, t.plan, t.branding, t.staff_passwords_enabled,
+		       u.id, u.email, u.name, COALESCE(u.password_hash, '') != '', t.id, t.slug, t.name, t.plan, t.branding, t.staff_passwords_enabled,
 		       m.role, m.account_id, a.slug, a.name, a.status,
 		       (SELECT group_concat(DISTINCT g.role) FROM group_members gm JOIN groups g ON g.id = gm.group_id
 		        WHERE gm.membership_id = m.id AND g.role IS NOT NULL)
@@ -130,7 +131,7 @@ func (s *Sessions) Resolve(ctx context.Context, token string) (*Principal, error
 		LEFT JOIN accounts a ON a.tenant_id = m.tenant_id AND a.id = m.account_id
 		WHERE s.token_hash = ?`, hash).Scan(
 		&p.SessionID, &p.AuthMethod, &created, &lastSeen, &expires,
-		&p.UserID, &p.Email, &p.Name, &p.TenantID, &p.TenantSlug, &p.TenantName, &p.Plan, &p.Branding, &staffPw,
+		&p.UserID, &p.Email, &p.Name, &p.HasPassword, &p.TenantID, &p.TenantSlug, &p.TenantName, &p.Plan, &p.Branding, &staffPw,
 		&role, &accountID, &accountSlug, &accountName, &accountStatus, &groupRoles)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNoSession

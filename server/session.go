@@ -184,10 +184,6 @@ func (s *Server) answerMe(c *fiber.Ctx, p *auth.Principal) error {
 		return err
 	}
 	t.Plan = st.Plan
-	hasPassword, err := s.Auth.Sessions.HasPassword(c.UserContext(), p.UserID)
-	if err != nil {
-		return err
-	}
 	tenants, err := s.Auth.Sessions.Tenants(c.UserContext(), p.UserID)
 	if err != nil {
 		return err
@@ -198,7 +194,7 @@ func (s *Server) answerMe(c *fiber.Ctx, p *auth.Principal) error {
 		"membership":   fiber.Map{"role": role, "roles": roles, "account": account},
 		"permissions":  s.Policy.PermissionsOf(roles),
 		"auth_method":  p.AuthMethod,
-		"has_password": hasPassword,
+		"has_password": p.HasPassword,
 		"tenants":      tenants,
 	})
 }
