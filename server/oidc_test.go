@@ -57,7 +57,8 @@ func ssoBegin(t *testing.T, e *env, query ...string) ssoAttempt {
 	}
 	auth, _ := url.Parse(res.Header.Get("Location"))
 	q := auth.Query()
-	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("nonce") == "" || q.Get("state") == "" {
+	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("nonce") == "" || q.Get("state") == "" ||
+		q.Get("response_mode") == "form_post" { // OIDC-01, OIDC-02
 		t.Fatalf("authorize URL lacks PKCE, nonce or state: %s", auth)
 	}
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

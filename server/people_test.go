@@ -685,3 +685,50 @@ func (e *env) otherTenant() {
 		e.t.Fatal(err)
 	}
 }
+
+// INV-01, INV-04, INV-05, INV-06: the link token is never stored, the
+// acceptor cannot choose email or role, links come from base_url whatever
+// the Host header says, and lookups are rate limited per IP.
+func TestInvitationLinkHardening(t *testing.T) {
+	e := newEnv(t)
+	owner := e.setUp()
+	r := owner.do("POST", "/api/v1/accounts/acme/invitations", map[string]any{"invites": []any{inv("ivo@client.example", "client")}},
+		header("Host", "evil.example"), header("X-Forwarded-Host", "evil.example"))
+	wantStatus(t, r, 201, "")
+	var link string
+	if err := e.db.R.QueryRow(`SELECT link FROM outbox WHERE to_addr = 'ivo@client.example'`).Scan(&link); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(link, testBase+"/invite/") {
+		t.Fatalf("link not from base_url: %s", link)
+	}
+	token := link[strings.LastIndexByte(link, '/')+1:]
+	if _, err := e.db.W.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		t.Fatal(err)
+	}
+	// The outbox holds the link on purpose (SPEC §3); the invitations table
+	// must not: only its hash.
+	if n := e.count(`SELECT COUNT(*) FROM invitations WHERE token_hash = ? OR token_hash LIKE ?`, token, "%"+token+"%"); n != 0 {
+		t.Fatal("the invitation token is stored in clear")
+	}
+	r = e.client().do("POST", "/api/v1/invitations/"+token+"/accept", map[string]string{"name": "Ivo", "password": inviteePassword, "role": "account_admin"})
+	wantStatus(t, r, 400, "unknown_field")
+	_, r = e.accept(token, "Ivo", inviteePassword)
+	wantStatus(t, r, 200, "")
+	if m := memberByEmail(t, owner.do("GET", "/api/v1/accounts/acme/members", nil).json(t), "ivo@client.example"); m["role"] != "client" {
+		t.Fatalf("role after accept: %v", m)
+	}
+	if ref := r.Header.Get("Referrer-Policy"); ref != "no-referrer" {
+		t.Fatalf("Referrer-Policy %q", ref)
+	}
+	limited := false
+	for range 80 {
+		if e.client().do("GET", "/api/v1/invitations/guess-"+token[:10], nil).StatusCode == 429 {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Fatal("token lookups are not rate limited")
+	}
+}

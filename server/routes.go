@@ -95,6 +95,7 @@ func (s *Server) Routes() []Route { return s.routes() }
 // route without a permission, with an unknown one, or declared twice.
 func (s *Server) register(api fiber.Router, routes []Route) error {
 	seen := map[string]bool{}
+	tokens := tokenLimiter() // one budget per IP across the token routes
 	for _, r := range routes {
 		key := r.Method + " " + r.Path
 		switch {
@@ -112,12 +113,24 @@ func (s *Server) register(api fiber.Router, routes []Route) error {
 		if r.Path == "/api/v1/setup" && r.Method == "POST" {
 			handlers = append(handlers, s.setupLimiter())
 		}
+		if strings.Contains(r.Path, ":token") {
+			handlers = append(handlers, tokens)
+		}
 		if r.Handler == nil {
 			return fmt.Errorf("route %s has no handler", key)
 		}
 		api.Add(r.Method, strings.TrimPrefix(r.Path, "/api"), append(handlers, r.Handler)...)
 	}
 	return nil
+}
+
+// tokenLimiter bounds guessing at emailed links (INV-06): 60 lookups a
+// minute per client IP across every route that takes a link token. The
+// tokens hold 256 bits, so this is about noise and cost, not odds.
+func tokenLimiter() fiber.Handler {
+	return limiter.New(limiter.Config{Max: 60, LimitReached: func(c *fiber.Ctx) error {
+		return rateLimitedErr(60)
+	}})
 }
 
 // setupLimiter bounds the unauthenticated, Argon2-hashing setup endpoint.

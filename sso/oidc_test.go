@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,5 +133,22 @@ func TestEndSessionURL(t *testing.T) {
 	}
 	if f.EndSessionURL(context.Background(), "t2") != "" {
 		t.Fatal("a tenant without SSO has an end-session URL")
+	}
+}
+
+// OIDC-04: no verifier check is ever switched off (SkipIssuerCheck is the
+// documented Entra multi-tenant recipe, with iss and tid checked by hand).
+func TestNoVerifierChecksSkipped(t *testing.T) {
+	src, err := os.ReadFile("oidc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, banned := range []string{"SkipClientIDCheck", "SkipExpiryCheck", "InsecureSkipSignatureCheck", "form_post"} {
+		if strings.Contains(string(src), banned) {
+			t.Errorf("oidc.go uses %s", banned)
+		}
+	}
+	if n := strings.Count(string(src), "SkipIssuerCheck"); n != 1 || !strings.Contains(string(src), "SkipIssuerCheck: multi") {
+		t.Errorf("SkipIssuerCheck outside the multi-tenant recipe (%d uses)", n)
 	}
 }
