@@ -6,7 +6,6 @@ import {
   EmptyState,
   Group,
   Menu,
-  Modal,
   MultiSelect,
   Paper,
   Select,
@@ -43,7 +42,8 @@ import {
   type AccountRole,
   type Group as PeopleGroup,
 } from '../../api/people'
-import { closeButtonProps, ConfirmModal, modalStyles } from '../../components/ConfirmModal'
+import { ConfirmModal } from '../../components/ConfirmModal'
+import { FormModal, useLast } from '../../components/FormModal'
 import { ErrorState, errorMessage } from '../../components/ErrorState'
 import { useCan, useCurrentMe } from '../../components/meContext'
 import { plural } from '../../lib/format'
@@ -232,13 +232,6 @@ function GroupMenu({ g, onAction }: { g: PeopleGroup; onAction: (d: Dialog) => v
   )
 }
 
-/** Keeps the last group shown while a dialog closes. */
-function useLastGroup(group: PeopleGroup | null): PeopleGroup | null {
-  const [last, setLast] = useState<PeopleGroup | null>(group)
-  if (group && group !== last) setLast(group)
-  return group ?? last
-}
-
 const roleOptions = [
   { value: NO_ROLE, label: 'No role' },
   ...ACCOUNT_ROLES.map((r) => ({ value: r, label: roleLabel(r) })),
@@ -246,26 +239,12 @@ const roleOptions = [
 
 /** GroupFormModal creates a group (group null) or renames / re-roles one. */
 function GroupFormModal({ slug, opened, group, onClose }: { slug: string; opened: boolean; group: PeopleGroup | null; onClose: () => void }) {
-  const g = useLastGroup(group)
+  const g = useLast(group)
   const creating = group === null && opened
-  const [busy, setBusy] = useState(false)
   return (
-    <Modal
-      opened={opened}
-      onClose={() => {
-        if (!busy) onClose()
-      }}
-      title={creating || !g ? 'New group' : `Edit ${g.name}`}
-      size="md"
-      radius="lg"
-      padding="xl"
-      closeOnClickOutside={!busy}
-      closeOnEscape={!busy}
-      styles={modalStyles}
-      closeButtonProps={closeButtonProps}
-    >
-      {opened && <GroupForm slug={slug} group={creating ? null : group} onClose={onClose} onBusy={setBusy} />}
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title={creating || !g ? 'New group' : `Edit ${g.name}`} size="md">
+      {(onBusy) => opened && <GroupForm slug={slug} group={creating ? null : group} onClose={onClose} onBusy={onBusy} />}
+    </FormModal>
   )
 }
 
@@ -376,25 +355,11 @@ function GroupForm({ slug, group, onClose, onBusy }: { slug: string; group: Peop
 }
 
 function GroupMembersModal({ slug, group, onClose }: { slug: string; group: PeopleGroup | null; onClose: () => void }) {
-  const g = useLastGroup(group)
-  const [busy, setBusy] = useState(false)
+  const g = useLast(group)
   return (
-    <Modal
-      opened={group !== null}
-      onClose={() => {
-        if (!busy) onClose()
-      }}
-      title={g ? `Members of ${g.name}` : 'Members'}
-      size="lg"
-      radius="lg"
-      padding="xl"
-      closeOnClickOutside={!busy}
-      closeOnEscape={!busy}
-      styles={modalStyles}
-      closeButtonProps={closeButtonProps}
-    >
-      {group && <GroupMembersForm slug={slug} group={group} onClose={onClose} onBusy={setBusy} />}
-    </Modal>
+    <FormModal opened={group !== null} onClose={onClose} title={g ? `Members of ${g.name}` : 'Members'}>
+      {(onBusy) => group && <GroupMembersForm slug={slug} group={group} onClose={onClose} onBusy={onBusy} />}
+    </FormModal>
   )
 }
 
@@ -500,7 +465,7 @@ function GroupMembersForm({ slug, group, onClose, onBusy }: { slug: string; grou
 
 function DeleteGroupModal({ slug, group, onClose }: { slug: string; group: PeopleGroup | null; onClose: () => void }) {
   const del = useDeleteGroup(slug)
-  const g = useLastGroup(group)
+  const g = useLast(group)
   return (
     <ConfirmModal
       opened={group !== null}

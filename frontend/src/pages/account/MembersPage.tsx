@@ -11,7 +11,6 @@ import {
   Group,
   List,
   Menu,
-  Modal,
   MultiSelect,
   Paper,
   Skeleton,
@@ -53,7 +52,8 @@ import {
   type Member,
 } from '../../api/people'
 import { AccountRoleInput } from '../../components/AccountRoleInput'
-import { closeButtonProps, ConfirmModal, modalStyles } from '../../components/ConfirmModal'
+import { ConfirmModal } from '../../components/ConfirmModal'
+import { FormModal, useLast } from '../../components/FormModal'
 import { CsvImportModal } from '../../components/CsvImportModal'
 import { ErrorState, errorMessage } from '../../components/ErrorState'
 import { GroupOption, groupOptions, InviteModal } from '../../components/InviteModal'
@@ -645,33 +645,12 @@ function RevokeModal({ slug, member, onClose }: { slug: string; member: Member |
   )
 }
 
-/** Keeps the last value shown while a dialog closes (its content does not vanish mid-animation). */
-function useLast<T>(value: T | null): T | null {
-  const [last, setLast] = useState<T | null>(value)
-  if (value !== null && value !== last) setLast(value)
-  return value ?? last
-}
-
 function RoleModal({ slug, member, onClose }: { slug: string; member: Member | null; onClose: () => void }) {
   const m = useLast(member)
-  const [busy, setBusy] = useState(false)
   return (
-    <Modal
-      opened={member !== null}
-      onClose={() => {
-        if (!busy) onClose()
-      }}
-      title={m ? `Change the role of ${displayName(m)}` : 'Change role'}
-      size="lg"
-      radius="lg"
-      padding="xl"
-      closeOnClickOutside={!busy}
-      closeOnEscape={!busy}
-      styles={modalStyles}
-      closeButtonProps={closeButtonProps}
-    >
-      {member && <RoleForm slug={slug} member={member} onClose={onClose} onBusy={setBusy} />}
-    </Modal>
+    <FormModal opened={member !== null} onClose={onClose} title={m ? `Change the role of ${displayName(m)}` : 'Change role'}>
+      {(onBusy) => member && <RoleForm slug={slug} member={member} onClose={onClose} onBusy={onBusy} />}
+    </FormModal>
   )
 }
 
@@ -739,24 +718,10 @@ function RoleForm({ slug, member, onClose, onBusy }: { slug: string; member: Mem
 
 function MemberGroupsModal({ slug, member, onClose }: { slug: string; member: Member | null; onClose: () => void }) {
   const m = useLast(member)
-  const [busy, setBusy] = useState(false)
   return (
-    <Modal
-      opened={member !== null}
-      onClose={() => {
-        if (!busy) onClose()
-      }}
-      title={m ? `Groups of ${displayName(m)}` : 'Groups'}
-      size="lg"
-      radius="lg"
-      padding="xl"
-      closeOnClickOutside={!busy}
-      closeOnEscape={!busy}
-      styles={modalStyles}
-      closeButtonProps={closeButtonProps}
-    >
-      {member && <MemberGroupsForm slug={slug} member={member} onClose={onClose} onBusy={setBusy} />}
-    </Modal>
+    <FormModal opened={member !== null} onClose={onClose} title={m ? `Groups of ${displayName(m)}` : 'Groups'}>
+      {(onBusy) => member && <MemberGroupsForm slug={slug} member={member} onClose={onClose} onBusy={onBusy} />}
+    </FormModal>
   )
 }
 
