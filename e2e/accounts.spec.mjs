@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { screenshot, useBureau, visible } from './harness.mjs'
+import { api, screenshot, useBureau, visible } from './harness.mjs'
 
 const FIRM = { name: 'Northwind Automation', slug: 'northwind' }
 const OWNER = { name: 'Ada Lovelace', email: 'ada@northwind.example' }
@@ -22,23 +22,6 @@ const MORE = [
   { name: 'Hooli', slug: 'hooli', contact_email: 'gavin@hooli.example', external_ref: 'CRM-1023' },
   { name: 'Tyrell Automation', slug: 'tyrell' },
 ]
-
-/** api calls the API from the page: same origin, the session cookie, the CSRF token. */
-function api(page, method, path, body) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const headers = { 'Content-Type': 'application/json' }
-      if (method !== 'GET') {
-        const { token } = await (await fetch('/api/v1/auth/csrf')).json()
-        headers['X-CSRF-Token'] = token
-      }
-      const res = await fetch('/api/v1' + path, { method, headers, body: method === 'GET' ? undefined : JSON.stringify(body ?? {}) })
-      const text = await res.text()
-      return { status: res.status, body: text ? JSON.parse(text) : null }
-    },
-    { method, path, body },
-  )
-}
 
 /** settled polls fn until its answer deep-equals want (the UI updates asynchronously), then asserts. */
 async function settled(fn, want, timeout = 5000) {

@@ -256,3 +256,20 @@ export function useBureau() {
   })
   return ctx
 }
+
+/** api calls the API from the page: same origin, the session cookie, the CSRF token. */
+export function api(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const headers = { 'Content-Type': 'application/json' }
+      if (method !== 'GET') {
+        const { token } = await (await fetch('/api/v1/auth/csrf')).json()
+        headers['X-CSRF-Token'] = token
+      }
+      const res = await fetch('/api/v1' + path, { method, headers, body: method === 'GET' ? undefined : JSON.stringify(body ?? {}) })
+      const text = await res.text()
+      return { status: res.status, body: text ? JSON.parse(text) : null }
+    },
+    { method, path, body },
+  )
+}

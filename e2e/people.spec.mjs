@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { openPage, screenshot, useBureau, visible } from './harness.mjs'
+import { api, openPage, screenshot, useBureau, visible } from './harness.mjs'
 
 const FIRM = { name: 'Northwind Automation', slug: 'northwind' }
 const OWNER = { name: 'Ada Lovelace', email: 'ada@northwind.example' }
@@ -14,23 +14,6 @@ const PASSWORD = 'plum orbit canvas tundra 47'
 const ACME = { name: 'Acme Corporation', slug: 'acme' }
 const BETA = { name: 'Beta Logistics', slug: 'beta' }
 const CLIENT = { name: 'Cleo Hartmann', email: 'cleo@acme.example', password: 'walnut harbour seven lanterns' }
-
-/** api calls the API from the page: same origin, the session cookie, the CSRF token. */
-function api(page, method, path, body) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const headers = { 'Content-Type': 'application/json' }
-      if (method !== 'GET') {
-        const { token } = await (await fetch('/api/v1/auth/csrf')).json()
-        headers['X-CSRF-Token'] = token
-      }
-      const res = await fetch('/api/v1' + path, { method, headers, body: method === 'GET' ? undefined : JSON.stringify(body ?? {}) })
-      const text = await res.text()
-      return { status: res.status, body: text ? JSON.parse(text) : null }
-    },
-    { method, path, body },
-  )
-}
 
 describe('people', () => {
   const ctx = useBureau()

@@ -5,28 +5,12 @@
 
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { openPage, screenshot, startProvider, useBureau, visible } from './harness.mjs'
+import { api, openPage, screenshot, startProvider, useBureau, visible } from './harness.mjs'
 
 const FIRM = { name: 'Northwind Automation', slug: 'northwind' }
 const OWNER = { name: 'Ada Lovelace', email: 'ada@northwind.example' }
 const PASSWORD = 'plum orbit canvas tundra 47'
 const KEN = { email: 'ken@northwind.example', group: 'bureau-consultants' }
-
-function api(page, method, path, body) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const headers = { 'Content-Type': 'application/json' }
-      if (method !== 'GET') {
-        const { token } = await (await fetch('/api/v1/auth/csrf')).json()
-        headers['X-CSRF-Token'] = token
-      }
-      const res = await fetch('/api/v1' + path, { method, headers, body: method === 'GET' ? undefined : JSON.stringify(body ?? {}) })
-      const text = await res.text()
-      return { status: res.status, body: text ? JSON.parse(text) : null }
-    },
-    { method, path, body },
-  )
-}
 
 describe('staff single sign-on', () => {
   const ctx = useBureau()
