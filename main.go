@@ -4,6 +4,7 @@ package main
 
 import (
 	"bufio"
+	"bureau/connection"
 	"context"
 	"errors"
 	"flag"
@@ -47,6 +48,9 @@ Usage:
   bureau backup [--out D] write a checked snapshot of the database (default: <data_dir>/backups)
   bureau restore FILE     put a backup in place as the database of an empty data dir
   bureau audit verify     check every tenant's audit hash chain
+  bureau rotate-master-key
+                          re-wrap every stored secret under a new master key (stop the server
+                          first; with BUREAU_MASTER_KEY, pipe the new key in or use the printed one)
   bureau user set-password EMAIL
                           set a person's password (on stdin) and end their sessions
   bureau config           print the effective configuration
@@ -97,6 +101,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 2
 		}
 		err = auditVerify(ctx, stdout)
+	case "rotate-master-key":
+		err = rotateMasterKey(ctx, stdin, stdout)
 	case "config":
 		var cfg config.Config
 		if cfg, err = config.Load(os.Environ()); err == nil {
@@ -181,14 +187,19 @@ func serve(ctx context.Context, logOut io.Writer) error {
 	if mailer.Sender == nil {
 		log.Info("smtp not configured: mail goes to each tenant's outbox")
 	}
-	box, err := secret.NewBox(master)
+	pending, err := secret.PendingKeys(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	box, err := secret.NewBox(master, pending...)
 	if err != nil {
 		return err
 	}
 	ssoSvc := &sso.Service{DB: db, Box: box, Now: time.Now}
+	connections := &connection.Service{DB: db, Box: box, Now: time.Now}
 	peopleSvc := &people.Service{DB: db, Hasher: authSvc.Hasher, Limiter: authSvc.Limiter, Now: time.Now}
 	srv, err := server.New(server.Deps{Config: cfg, DB: db, Policy: pol, Auth: authSvc, Accounts: accounts,
-		Tenants: tenants, People: peopleSvc, SSO: ssoSvc, Flow: &sso.Flow{Settings: ssoSvc, BaseURL: cfg.BaseURL}, Mailer: mailer, Web: webFS(), Log: log,
+		Tenants: tenants, People: peopleSvc, SSO: ssoSvc, Connections: connections, Flow: &sso.Flow{Settings: ssoSvc, BaseURL: cfg.BaseURL}, Mailer: mailer, Web: webFS(), Log: log,
 		Now: time.Now, CSRFKey: secret.Derive(master, "csrf"), Version: version})
 	if err != nil {
 		return err

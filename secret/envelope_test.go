@@ -23,7 +23,7 @@ func TestBoxRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(sealed, "s3cret") || !strings.HasPrefix(sealed, "v1.") {
+	if strings.Contains(sealed, "s3cret") || !strings.HasPrefix(sealed, "v2."+b.KeyID()+".") {
 		t.Fatalf("sealed: %s", sealed)
 	}
 	again, _ := b.Seal([]byte("s3cret value"), aad)
@@ -55,7 +55,7 @@ func TestBoxRefuses(t *testing.T) {
 		"another record":     {b, sealed, "tenant/t2/sso"},
 		"tampered":           {b, string(flip), "tenant/t1/sso"},
 		"truncated":          {b, sealed[:len(sealed)-10], "tenant/t1/sso"},
-		"no version":         {b, strings.TrimPrefix(sealed, "v1."), "tenant/t1/sso"},
+		"no version":         {b, strings.TrimPrefix(sealed, "v2."), "tenant/t1/sso"},
 		"empty":              {b, "", "tenant/t1/sso"},
 		"short parts":        {b, "v1.AA.AA", "tenant/t1/sso"},
 	}
@@ -89,3 +89,56 @@ func TestMasterKeyFromConfig(t *testing.T) {
 		t.Fatal("the key file is not reused")
 	}
 }
+
+// SEC-04: rotating the master key re-wraps data keys only; every value
+// opens under the new key, and values not yet re-wrapped still open while
+// the old key is loaded beside it.
+func TestRewrapUnderNewMasterKey(t *testing.T) {
+	oldBox, newBox := box(t, 1), box(t, 2)
+	const aad = "account/a1/connection/client_secret"
+	sealed, err := oldBox.Seal([]byte("vendor secret"), aad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	re, err := oldBox.Rewrap(sealed, aad, newBox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if SealedKeyID(re) != newBox.KeyID() || SealedKeyID(sealed) != oldBox.KeyID() {
+		t.Fatalf("key ids: %s → %s", SealedKeyID(sealed), SealedKeyID(re))
+	}
+	// The ciphertext itself is unchanged: only the wrapped key moved.
+	if sealed[strings.LastIndex(sealed, "."):] != re[strings.LastIndex(re, "."):] {
+		t.Error("rewrap re-encrypted the value")
+	}
+	if plain, err := newBox.Open(re, aad); err != nil || string(plain) != "vendor secret" {
+		t.Fatalf("open rewrapped: %q %v", plain, err)
+	}
+	_, err = newBox.Open(sealed, aad)
+	if !errors.Is(err, ErrOpen) || !strings.Contains(err.Error(), oldBox.KeyID()) {
+		t.Fatalf("old value under new key alone: %v, want ErrOpen naming key %s", err, oldBox.KeyID())
+	}
+	both, err := NewBox(testMaster(2), testMaster(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain, err := both.Open(sealed, aad); err != nil || string(plain) != "vendor secret" {
+		t.Fatalf("old value with both keys loaded: %q %v", plain, err)
+	}
+	if _, err := oldBox.Rewrap(sealed, "account/a2/connection/client_secret", newBox); !errors.Is(err, ErrOpen) {
+		t.Fatalf("rewrap for another record: %v", err)
+	}
+}
+
+// Values sealed before key ids existed ("v1.") still open.
+func TestOpensValuesWithoutKeyID(t *testing.T) {
+	b := box(t, 1)
+	sealed, _ := b.Seal([]byte("legacy"), "x")
+	parts := strings.SplitN(sealed, ".", 3) // v2, kid, rest
+	legacy := "v1." + parts[2]
+	if plain, err := b.Open(legacy, "x"); err != nil || string(plain) != "legacy" {
+		t.Fatalf("open v1: %q %v", plain, err)
+	}
+}
+
+func testMaster(fill byte) []byte { return bytes.Repeat([]byte{fill}, 32) }

@@ -74,3 +74,51 @@ func Derive(master []byte, purpose string) []byte {
 	m.Write([]byte("bureau/" + purpose))
 	return m.Sum(nil)
 }
+
+// NextKeyFile holds the new master key while a rotation is under way. If
+// a rotation stops between committing the re-wrapped keys and renaming the
+// file, both keys are loaded at the next start and nothing is unreadable.
+const NextKeyFile = "master.key.next"
+
+// PendingKeys returns the key of an unfinished rotation, if any, to load
+// beside the master key.
+func PendingKeys(dataDir string) ([][]byte, error) {
+	raw, err := os.ReadFile(filepath.Join(dataDir, NextKeyFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(raw)))
+	if err != nil || len(key) != 32 {
+		return nil, fmt.Errorf("%s: not 64 hex characters", NextKeyFile)
+	}
+	return [][]byte{key}, nil
+}
+
+// NewKey returns 32 random bytes.
+func NewKey() ([]byte, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	return key, nil
+}
+
+// WriteKeyFile writes a key file with mode 0600, refusing to overwrite.
+func WriteKeyFile(path string, key []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("master key: %w", err)
+	}
+	if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
+		f.Close()
+		return fmt.Errorf("master key: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("master key: %w", err)
+	}
+	return f.Close()
+}

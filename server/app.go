@@ -4,6 +4,7 @@
 package server
 
 import (
+	"bureau/connection"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -39,13 +40,15 @@ type Deps struct {
 	Tenants  *tenant.Service
 	People   *people.Service
 	SSO      *sso.Service
-	Flow     *sso.Flow
-	Mailer   *mail.Mailer
-	Web      fs.FS // the built web app; nil serves a note to build it
-	Log      *slog.Logger
-	Now      func() time.Time
-	CSRFKey  []byte
-	Version  string
+	// Connections holds each account's RPA connection and its secrets.
+	Connections *connection.Service
+	Flow        *sso.Flow
+	Mailer      *mail.Mailer
+	Web         fs.FS // the built web app; nil serves a note to build it
+	Log         *slog.Logger
+	Now         func() time.Time
+	CSRFKey     []byte
+	Version     string
 }
 
 // Server is the HTTP server.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bureau/connection"
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -122,7 +123,8 @@ func newEnvFrom(t *testing.T, image []byte, cfg config.Config) *env {
 		t.Fatal(err)
 	}
 	ssoSvc := &sso.Service{DB: db, Box: box, Now: clk.Now}
-	srv, err := New(Deps{Config: cfg, DB: db, Policy: pol, Auth: svc, Accounts: accounts, Tenants: tenants, Web: web, Now: clk.Now,
+	connections := &connection.Service{DB: db, Box: box, Now: clk.Now}
+	srv, err := New(Deps{Connections: connections, Config: cfg, DB: db, Policy: pol, Auth: svc, Accounts: accounts, Tenants: tenants, Web: web, Now: clk.Now,
 		People: peopleSvc, SSO: ssoSvc, Flow: &sso.Flow{Settings: ssoSvc, BaseURL: cfg.BaseURL}, Mailer: mailer,
 		Log: slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil)), CSRFKey: []byte("test-csrf-key-0123456789abcdef!!")})
 	if err != nil {

@@ -254,3 +254,38 @@ func (s *Service) Put(ctx context.Context, actor audit.Actor, tenantID string, i
 	})
 	return out, err
 }
+
+// Rewrap re-seals every tenant's client-secret data key under to
+// (master-key rotation), inside the caller's transaction. Values that do
+// not open are left alone and counted.
+func Rewrap(ctx context.Context, tx *sql.Tx, from, to *secret.Box) (rewrapped, unreadable int, err error) {
+	rows, err := tx.QueryContext(ctx, `SELECT tenant_id, client_secret FROM tenant_sso WHERE client_secret != ''`)
+	if err != nil {
+		return 0, 0, fmt.Errorf("rewrap sso secrets: %w", err)
+	}
+	sealed := map[string]string{}
+	for rows.Next() {
+		var tenant, value string
+		if err := rows.Scan(&tenant, &value); err != nil {
+			rows.Close()
+			return 0, 0, fmt.Errorf("rewrap sso secrets: %w", err)
+		}
+		sealed[tenant] = value
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, fmt.Errorf("rewrap sso secrets: %w", err)
+	}
+	for tenant, value := range sealed {
+		re, err := from.Rewrap(value, secretAAD(tenant), to)
+		if err != nil {
+			unreadable++
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tenant_sso SET client_secret = ? WHERE tenant_id = ?`, re, tenant); err != nil {
+			return 0, 0, fmt.Errorf("rewrap sso secret: %w", err)
+		}
+		rewrapped++
+	}
+	return rewrapped, unreadable, nil
+}
