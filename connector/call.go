@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -32,12 +33,13 @@ type Caller struct {
 	// returned as ErrRateLimited for the caller to schedule (default 60s).
 	MaxWait time.Duration
 
-	client *http.Client
+	clientOnce sync.Once
+	client     *http.Client
 }
 
-// Request describes one call. Body is JSON-encoded unless it is already
-// []byte (then Header must carry its Content-Type) or url.Values-encoded
-// text given as Form.
+// Request describes one call. Body is JSON-encoded unless it is []byte or
+// a string (a form's Encode(), say), sent as is with the Content-Type the
+// Header names.
 type Request struct {
 	Op     string
 	Method string
@@ -222,9 +224,7 @@ func (c *Caller) sleep(ctx context.Context, d time.Duration) error {
 }
 
 func (c *Caller) httpClient() *http.Client {
-	if c.client == nil {
-		c.client = HTTPClient(c.Config)
-	}
+	c.clientOnce.Do(func() { c.client = HTTPClient(c.Config) })
 	return c.client
 }
 
