@@ -30,6 +30,9 @@ const AccountSettingsPage = lazy(() =>
 )
 const MembersPage = lazy(() => import('./pages/account/MembersPage').then((m) => ({ default: m.MembersPage })))
 const GroupsPage = lazy(() => import('./pages/account/GroupsPage').then((m) => ({ default: m.GroupsPage })))
+const ConnectionPage = lazy(() =>
+  import('./pages/account/ConnectionPage').then((m) => ({ default: m.ConnectionPage })),
+)
 
 /** /settings opens the first firm settings page the person may see. */
 function SettingsIndex() {
@@ -124,6 +127,14 @@ export function AppRoutes() {
               element={
                 <Suspense fallback={<PageLoader />}>
                   <GroupsPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="connection"
+              element={
+                <Suspense fallback={<PageLoader />}>
+                  <ConnectionPage />
                 </Suspense>
               }
             />

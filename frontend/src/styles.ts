@@ -57,6 +57,8 @@ import '@mantine/core/styles/EmptyState.css'
 import '@mantine/core/styles/Notification.css'
 import '@mantine/core/styles/Accordion.css'
 import '@mantine/core/styles/Radio.css'
+import '@mantine/core/styles/RadioCard.css'
+import '@mantine/core/styles/RadioIndicator.css'
 import '@mantine/core/styles/Tooltip.css'
 import '@mantine/notifications/styles.css'
 

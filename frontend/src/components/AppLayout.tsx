@@ -1,7 +1,7 @@
 import { AppShell, Box, Burger, Divider, Group, NavLink, Skeleton, Text, UnstyledButton } from '@mantine/core'
 import { useDisclosure, useMediaQuery } from '@mantine/hooks'
 import { IconBuildingSkyscraper, IconCertificate, IconHome, IconInbox, IconLayoutDashboard, IconSettings, IconUsersGroup } from '@tabler/icons-react'
-import { IconPalette, IconShieldLock } from '@tabler/icons-react'
+import { IconPalette, IconPlugConnected, IconShieldLock } from '@tabler/icons-react'
 import { IconUsers as IconAccountMembers, IconUsersGroup as IconAccountGroups } from '@tabler/icons-react'
 import { useEffect } from 'react'
 import { Link, Outlet, useLocation } from 'react-router'
@@ -77,6 +77,9 @@ function AccountNav({ slug, pathname }: { slug: string; pathname: string }) {
       { to: `/${slug}/members`, label: 'Members', icon: IconAccountMembers },
       { to: `/${slug}/groups`, label: 'Groups', icon: IconAccountGroups },
     )
+  }
+  if (can('connection:read')) {
+    items.push({ to: `/${slug}/connection`, label: 'Connection', icon: IconPlugConnected })
   }
   if (can('settings:read') || can('account:update')) {
     items.push({ to: `/${slug}/settings`, label: 'Settings', icon: IconSettings })
