@@ -64,6 +64,9 @@ func Register(s Spec) {
 	if _, dup := registry[s.Name]; dup {
 		panic("connector: provider registered twice: " + s.Name)
 	}
+	if s.Fields == nil {
+		s.Fields = []Field{} // a list, even empty, for the API
+	}
 	registry[s.Name] = s
 }
 
