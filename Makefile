@@ -8,7 +8,7 @@ WEB_SRC  := $(shell find frontend/src frontend/public -type f 2>/dev/null) front
 GO_SRC   := $(shell find . -name '*.go' -not -path './frontend/*' -not -path './e2e/*') \
             $(shell find . -path ./frontend -prune -o -path ./e2e -prune -o \( -name '*.sql' -o -name '*.csv' -o -name '*.conf' -o -name '*.txt' \) -print) go.mod go.sum
 
-.PHONY: run build test web vet go-test web-test e2e bench vulncheck check-tools chromium clean fuzz
+.PHONY: run sim build test web vet go-test web-test e2e bench vulncheck check-tools chromium clean fuzz
 
 ## run: build everything and serve on :8080 (data in ./data)
 run: build
@@ -23,6 +23,15 @@ bin/bureau: frontend/dist/index.html $(GO_SRC)
 # devoidc: the stand-alone test identity provider the SSO e2e spec signs in with.
 bin/devoidc: $(GO_SRC)
 	$(GO) build -o bin/devoidc ./cmd/devoidc
+
+# rpasim: the vendor simulators (UiPath, Blue Prism, Automation Anywhere,
+# Power Automate, Robomotion) on local ports, for trying connections and for e2e.
+bin/rpasim: $(GO_SRC)
+	$(GO) build -o bin/rpasim ./cmd/rpasim
+
+## sim: serve a vendor simulator with sample data, e.g. make sim P=uipath-cloud (P=all: every one)
+sim:
+	$(GO) run ./cmd/rpasim $(or $(P),all)
 
 web: frontend/dist/index.html
 
@@ -53,8 +62,8 @@ go-test:
 web-test: frontend/node_modules/.package-lock.json
 	cd frontend && npm test
 
-e2e: bin/bureau bin/devoidc e2e/node_modules/.package-lock.json chromium
-	cd e2e && BUREAU_BIN=$(CURDIR)/bin/bureau DEVOIDC_BIN=$(CURDIR)/bin/devoidc CHROMIUM_PATH=$(CHROMIUM) npm test
+e2e: bin/bureau bin/devoidc bin/rpasim e2e/node_modules/.package-lock.json chromium
+	cd e2e && BUREAU_BIN=$(CURDIR)/bin/bureau DEVOIDC_BIN=$(CURDIR)/bin/devoidc RPASIM_BIN=$(CURDIR)/bin/rpasim CHROMIUM_PATH=$(CHROMIUM) npm test
 
 # chromium installs Debian's Chromium when it is missing and we are root;
 # otherwise it says what to install.

@@ -147,6 +147,37 @@ export async function startProvider({ email, groups, subject = 'e2e-subject-1' }
   return { ...info, stop }
 }
 
+/**
+ * startSimulator runs bin/rpasim, a vendor simulator with sample data, on a
+ * free port. Returns { provider, url, settings, secrets, wrong_secrets, stop() }.
+ */
+export async function startSimulator(provider, extraArgs = []) {
+  const bin = resolve(process.env.RPASIM_BIN || join(here, '..', 'bin', 'rpasim'))
+  if (!existsSync(bin)) throw new Error(`rpasim not found at ${bin} (make bin/rpasim, or set RPASIM_BIN)`)
+  const port = await freePort()
+  const child = spawn(bin, ['-listen', `127.0.0.1:${port}`, ...extraArgs, provider], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const info = await new Promise((ok, fail) => {
+    let out = ''
+    const t = setTimeout(() => fail(new Error(`rpasim did not start: ${out}`)), 15_000)
+    child.stdout.on('data', (chunk) => {
+      out += String(chunk)
+      const line = out.split('\n').find((l) => l.startsWith('{'))
+      if (line) {
+        clearTimeout(t)
+        ok(JSON.parse(line))
+      }
+    })
+    child.on('exit', (code) => fail(new Error(`rpasim exited with ${code}: ${out}`)))
+  })
+  const stop = () =>
+    new Promise((r) => {
+      if (child.exitCode !== null) return r()
+      child.on('exit', r)
+      child.kill('SIGTERM')
+    })
+  return { ...info, stop }
+}
+
 /** launchChromium starts a headless Chromium that talks to nothing but the test server. */
 export function launchChromium() {
   return chromium.launch({
