@@ -161,4 +161,3 @@ func Rewrap(ctx context.Context, tx *sql.Tx, from, to *secret.Box) (rewrapped, u
 	}
 	return rewrapped, unreadable, nil
 }
-

@@ -25,7 +25,7 @@ const memberSelect = `
 	       COALESCE((SELECT json_group_array(json_object('id', g.id, 'name', g.name))
 	                 FROM group_members gm JOIN groups g ON g.id = gm.group_id
 	                 WHERE gm.membership_id = m.id), '[]'),
-	       `+sortKey+` AS sort_key
+	       ` + sortKey + ` AS sort_key
 	FROM memberships m
 	JOIN users u ON u.id = m.user_id
 	LEFT JOIN invitations i ON i.id = (
