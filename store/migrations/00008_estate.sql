@@ -120,7 +120,7 @@ CREATE TABLE sync_runs (
     tenant_id   TEXT NOT NULL,
     account_id  TEXT NOT NULL,
     trigger     TEXT NOT NULL CHECK (trigger IN ('cron', 'manual', 'setup')),
-    status      TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'timed_out', 'cancelled')),
+    status      TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'interrupted', 'skipped_overlap')),
     started_at  TEXT NOT NULL,
     ended_at    TEXT,
     lease_until TEXT NOT NULL,
