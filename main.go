@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"bureau/account"
+	"bureau/apikey"
 	"bureau/apperr"
 	"bureau/audit"
 	"bureau/auth"
@@ -28,10 +29,12 @@ import (
 	"bureau/mail"
 	"bureau/people"
 	"bureau/policy"
+	"bureau/runs"
 	"bureau/secret"
 	"bureau/server"
 	"bureau/sso"
 	"bureau/store"
+	"bureau/syncer"
 	"bureau/tenant"
 )
 
@@ -198,13 +201,26 @@ func serve(ctx context.Context, logOut io.Writer) error {
 	ssoSvc := &sso.Service{DB: db, Box: box, Now: time.Now}
 	connections := &connection.Service{DB: db, Box: box, Now: time.Now}
 	peopleSvc := &people.Service{DB: db, Hasher: authSvc.Hasher, Limiter: authSvc.Limiter, Now: time.Now}
-	srv, err := server.New(server.Deps{Config: cfg, DB: db, Policy: pol, Auth: authSvc, Accounts: accounts,
+	// Started runs are followed until they end; the watch ends with ctx.
+	runsSvc := &runs.Service{DB: db, Connections: connections, Now: time.Now,
+		Watcher: &runs.Watcher{Root: ctx, Every: 3 * time.Second, Log: log}}
+	keys := &apikey.Service{DB: db, Now: time.Now}
+	syncSvc := &syncer.Syncer{DB: db, Connections: connections, Now: time.Now, Log: log}
+	srv, err := server.New(server.Deps{Syncer: syncSvc, Runs: runsSvc, APIKeys: keys, Config: cfg, DB: db, Policy: pol, Auth: authSvc, Accounts: accounts,
 		Tenants: tenants, People: peopleSvc, SSO: ssoSvc, Connections: connections, Flow: &sso.Flow{Settings: ssoSvc, BaseURL: cfg.BaseURL}, Mailer: mailer, Web: webFS(), Log: log,
 		Now: time.Now, CSRFKey: secret.Derive(master, "csrf"), Version: version})
 	if err != nil {
 		return err
 	}
+	// The scheduler marks syncs a dead process left running as interrupted
+	// (SYNC-07), then fires each connected account's sync on its interval.
+	sched := &syncer.Scheduler{Syncer: syncSvc, Log: log}
+	if err := sched.Start(ctx); err != nil {
+		return err
+	}
 	go sessions.PurgeExpiredEvery(ctx, 10*time.Minute, log)
+	go runsSvc.ExpireEvery(ctx, time.Minute, log.Warn)
+	go keys.SweepEvery(ctx, time.Minute, log.Warn)
 
 	listenErr := make(chan error, 1)
 	go func() { listenErr <- srv.App.Listen(cfg.Listen) }()
@@ -217,8 +233,15 @@ func serve(ctx context.Context, logOut io.Writer) error {
 	log.Info("shutting down", "deadline", cfg.ShutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
+	httpErr := srv.Shutdown(shutdownCtx)
+	// Syncs get what is left of the deadline, then are cancelled (their
+	// records say so); either way they end before the database closes.
+	if err := sched.Stop(shutdownCtx); err != nil {
+		log.Warn("syncs still running at the shutdown deadline were cancelled", "error", err)
+	}
+	runsSvc.Watcher.Wait()
+	if httpErr != nil {
+		return httpErr
 	}
 	log.Info("stopped")
 	return nil

@@ -22,6 +22,7 @@ const (
 	KindUnsupportedType      // 415
 	KindInvalid              // 422: well-formed but breaks a rule
 	KindRateLimited          // 429
+	KindBadGateway           // 502: an upstream (the RPA vendor) refused or failed
 )
 
 // FieldError names one bad input field.

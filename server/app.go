@@ -20,13 +20,16 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"bureau/account"
+	"bureau/apikey"
 	"bureau/auth"
 	"bureau/config"
 	"bureau/mail"
 	"bureau/people"
 	"bureau/policy"
+	"bureau/runs"
 	"bureau/sso"
 	"bureau/store"
+	"bureau/syncer"
 	"bureau/tenant"
 )
 
@@ -42,13 +45,19 @@ type Deps struct {
 	SSO      *sso.Service
 	// Connections holds each account's RPA connection and its secrets.
 	Connections *connection.Service
-	Flow        *sso.Flow
-	Mailer      *mail.Mailer
-	Web         fs.FS // the built web app; nil serves a note to build it
-	Log         *slog.Logger
-	Now         func() time.Time
-	CSRFKey     []byte
-	Version     string
+	// Syncer pulls each account's estate from its provider (POST …/sync).
+	Syncer *syncer.Syncer
+	// Runs starts processes and keeps run requests awaiting approval.
+	Runs *runs.Service
+	// APIKeys holds ingestion keys and ingests what they send.
+	APIKeys *apikey.Service
+	Flow    *sso.Flow
+	Mailer  *mail.Mailer
+	Web     fs.FS // the built web app; nil serves a note to build it
+	Log     *slog.Logger
+	Now     func() time.Time
+	CSRFKey []byte
+	Version string
 }
 
 // Server is the HTTP server.

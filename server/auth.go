@@ -67,6 +67,9 @@ func (s *Server) authorize(r Route) fiber.Handler {
 		if r.Perm == Public {
 			return c.Next()
 		}
+		if r.Perm == APIKey {
+			return s.authenticateKey(c) // a bearer key, never the session (KEY-03)
+		}
 		p := principalOf(c)
 		if p == nil {
 			return auth.ErrNoSession

@@ -19,14 +19,17 @@ import (
 	"time"
 
 	"bureau/account"
+	"bureau/apikey"
 	"bureau/auth"
 	"bureau/config"
 	"bureau/mail"
 	"bureau/people"
 	"bureau/policy"
+	"bureau/runs"
 	"bureau/secret"
 	"bureau/sso"
 	"bureau/store"
+	"bureau/syncer"
 	"bureau/tenant"
 )
 
@@ -63,6 +66,8 @@ type env struct {
 	clock *clock
 	path  string
 	logs  *bytes.Buffer
+	// syncer runs POST …/sync; tests may set its NewProvider first.
+	syncer *syncer.Syncer
 }
 
 type cfgT = config.Config
@@ -124,13 +129,21 @@ func newEnvFrom(t *testing.T, image []byte, cfg config.Config) *env {
 	}
 	ssoSvc := &sso.Service{DB: db, Box: box, Now: clk.Now}
 	connections := &connection.Service{DB: db, Box: box, Now: clk.Now}
-	srv, err := New(Deps{Connections: connections, Config: cfg, DB: db, Policy: pol, Auth: svc, Accounts: accounts, Tenants: tenants, Web: web, Now: clk.Now,
+	runsSvc := &runs.Service{DB: db, Connections: connections, Now: clk.Now}
+	keys := &apikey.Service{DB: db, Now: clk.Now}
+	syncSvc := &syncer.Syncer{DB: db, Connections: connections, Now: clk.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	t.Cleanup(func() { // before the database closes: cleanups run last-in first-out
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = syncSvc.Stop(ctx)
+	})
+	srv, err := New(Deps{Syncer: syncSvc, Runs: runsSvc, APIKeys: keys, Connections: connections, Config: cfg, DB: db, Policy: pol, Auth: svc, Accounts: accounts, Tenants: tenants, Web: web, Now: clk.Now,
 		People: peopleSvc, SSO: ssoSvc, Flow: &sso.Flow{Settings: ssoSvc, BaseURL: cfg.BaseURL}, Mailer: mailer,
 		Log: slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil)), CSRFKey: []byte("test-csrf-key-0123456789abcdef!!")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, srv: srv, db: db, clock: clk, path: path, logs: logs}
+	return &env{t: t, srv: srv, db: db, clock: clk, path: path, logs: logs, syncer: syncSvc}
 }
 
 type lockedWriter struct {

@@ -39,7 +39,9 @@ func (s *Server) openAPIDoc() map[string]any {
 			"x-permission": r.Perm,
 			"responses":    map[string]any{"2XX": map[string]any{"description": "Success"}, "default": problem},
 		}
-		if r.Perm != Public {
+		if r.Perm == APIKey {
+			op["security"] = []any{map[string]any{"apiKey": []any{}}}
+		} else if r.Perm != Public {
 			op["security"] = []any{map[string]any{"session": []any{}}}
 		}
 		var params []any
@@ -65,7 +67,8 @@ func (s *Server) openAPIDoc() map[string]any {
 			"description": "State-changing requests made with the session cookie must be same-origin and carry X-CSRF-Token (GET /api/v1/auth/csrf)."},
 		"paths": paths,
 		"components": map[string]any{
-			"securitySchemes": map[string]any{"session": map[string]any{"type": "apiKey", "in": "cookie", "name": s.cookieName()}},
+			"securitySchemes": map[string]any{"session": map[string]any{"type": "apiKey", "in": "cookie", "name": s.cookieName()},
+				"apiKey": map[string]any{"type": "http", "scheme": "bearer", "description": "An account's ingestion key, bur_…"}},
 			"schemas": map[string]any{"Problem": map[string]any{
 				"type":     "object",
 				"required": []string{"status", "title", "code"},

@@ -51,6 +51,7 @@ var kindStatus = map[apperr.Kind]int{
 	apperr.KindUnsupportedType: http.StatusUnsupportedMediaType,
 	apperr.KindInvalid:         http.StatusUnprocessableEntity,
 	apperr.KindRateLimited:     http.StatusTooManyRequests,
+	apperr.KindBadGateway:      http.StatusBadGateway,
 }
 
 // fiberCodes name the errors the router itself raises.

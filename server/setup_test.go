@@ -110,7 +110,6 @@ func TestSetupValidation(t *testing.T) {
 		{"short password", func(in *tenant.SetupInput) { in.OwnerPassword = "fourteen chars" }, "password_too_short", "owner_password", 422},
 		{"common password", func(in *tenant.SetupInput) { in.OwnerPassword = "northwindpassword123" }, "password_too_common", "owner_password", 422},
 		{"paid plan without license", func(in *tenant.SetupInput) { in.Plan = "growth" }, "license_required", "license", 422},
-		{"sample data before the demo connector", func(in *tenant.SetupInput) { in.SampleData = true }, "sample_data_unavailable", "sample_data", 422},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -115,11 +115,6 @@ func validateSetup(in *SetupInput, now time.Time, pub ed25519.PublicKey) (Create
 		c.AccountSlug = in.AccountSlug
 		add(slug.Validate("account_slug", in.AccountSlug))
 	}
-	if in.SampleData {
-		// The sample estate comes with the demo connector; until then say so
-		// rather than quietly creating an empty tenant.
-		errs.Add("sample_data", "sample_data_unavailable", "Sample data is not available in this version yet; set up without it.")
-	}
 	switch {
 	case strings.TrimSpace(in.License) != "":
 		l := checkLicense(&errs, in.License, in.TenantSlug, now, pub)
@@ -131,6 +126,11 @@ func validateSetup(in *SetupInput, now time.Time, pub ed25519.PublicKey) (Create
 		c.Plan = "trial"
 	default:
 		errs.Add("license", "license_required", "Paste the signed license for the "+in.Plan+" plan, or start on the trial plan.")
+	}
+	// Sample data is for evaluators: three demo clients fit the trial's ten
+	// accounts; on a paid plan they would take seats the firm paid for.
+	if in.SampleData && c.Plan != "" && c.Plan != "trial" {
+		errs.Add("sample_data", "sample_data_trial_only", "Sample data comes with the trial plan only; set up without it.")
 	}
 	return c, errs.Err()
 }
