@@ -31,6 +31,13 @@ func (s *Server) putConnection(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// A new connection syncs at once rather than at its first scheduled
+	// slot; a failure to start is logged, the save itself succeeded.
+	if a.Status == "active" {
+		if err := s.startFirstSync(c.UserContext(), a.TenantID, a.ID, principalOf(c).UserID); err != nil {
+			s.log.Warn("first sync after saving a connection", "account", a.Slug, "error", err)
+		}
+	}
 	return c.JSON(v)
 }
 

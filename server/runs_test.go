@@ -147,7 +147,7 @@ func TestRunRequestExpiresOverHTTP(t *testing.T) {
 	if got := list[0].(map[string]any); got["id"] != id || got["status"] != "expired" {
 		t.Fatalf("after expiry: %v", got)
 	}
-	if n := r.count(`SELECT COUNT(*) FROM jobs`); n != 0 {
+	if n := r.count(`SELECT COUNT(*) FROM jobs WHERE source = 'run'`); n != 0 {
 		t.Errorf("an expired request started %d jobs", n)
 	}
 }

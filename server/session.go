@@ -68,6 +68,9 @@ func (s *Server) postSetup(c *fiber.Ctx) error {
 		return err
 	}
 	s.setSessionCookie(c, res.Token)
+	if in.SampleData {
+		s.addSampleData(c.UserContext(), created)
+	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
 		"tenant":     fiber.Map{"id": created.TenantID, "slug": created.TenantSlug, "name": created.TenantName, "plan": created.Plan},
 		"account":    fiber.Map{"id": created.AccountID, "slug": created.AccountSlug, "name": created.AccountName, "status": "active"},
