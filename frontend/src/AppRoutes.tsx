@@ -33,6 +33,15 @@ const GroupsPage = lazy(() => import('./pages/account/GroupsPage').then((m) => (
 const ConnectionPage = lazy(() =>
   import('./pages/account/ConnectionPage').then((m) => ({ default: m.ConnectionPage })),
 )
+const ApiKeysPage = lazy(() => import('./pages/account/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })))
+// The account's estate (processes, jobs, robots, schedules, syncs, run requests).
+const ProcessesPage = lazy(() => import('./pages/account/ProcessesPage').then((m) => ({ default: m.ProcessesPage })))
+const JobsPage = lazy(() => import('./pages/account/JobsPage').then((m) => ({ default: m.JobsPage })))
+const JobDetailPage = lazy(() => import('./pages/account/JobDetailPage').then((m) => ({ default: m.JobDetailPage })))
+const RobotsPage = lazy(() => import('./pages/account/RobotsPage').then((m) => ({ default: m.RobotsPage })))
+const SchedulesPage = lazy(() => import('./pages/account/SchedulesPage').then((m) => ({ default: m.SchedulesPage })))
+const SyncRunsPage = lazy(() => import('./pages/account/SyncRunsPage').then((m) => ({ default: m.SyncRunsPage })))
+const RunRequestsPage = lazy(() => import('./pages/account/RunRequestsPage').then((m) => ({ default: m.RunRequestsPage })))
 
 /** /settings opens the first firm settings page the person may see. */
 function SettingsIndex() {
@@ -138,6 +147,14 @@ export function AppRoutes() {
                 </Suspense>
               }
             />
+            <Route path="api-keys" element={lazyPage(ApiKeysPage)} />
+            <Route path="processes" element={lazyPage(ProcessesPage)} />
+            <Route path="jobs" element={lazyPage(JobsPage)} />
+            <Route path="jobs/:jobId" element={lazyPage(JobDetailPage)} />
+            <Route path="robots" element={lazyPage(RobotsPage)} />
+            <Route path="schedules" element={lazyPage(SchedulesPage)} />
+            <Route path="sync-runs" element={lazyPage(SyncRunsPage)} />
+            <Route path="run-requests" element={lazyPage(RunRequestsPage)} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
           <Route path="*" element={<NotFoundPage />} />

@@ -163,6 +163,8 @@ export interface SetupInput {
   owner_password: string
   account_name?: string
   account_slug?: string
+  /** also create demo clients with a simulated RPA estate */
+  sample_data?: boolean
 }
 
 export interface SetupResult {

@@ -1,10 +1,12 @@
-import { AppShell, Box, Burger, Divider, Group, NavLink, Skeleton, Text, UnstyledButton } from '@mantine/core'
+import { AppShell, Badge, Box, Burger, Divider, Group, NavLink, Skeleton, Text, UnstyledButton, VisuallyHidden } from '@mantine/core'
 import { useDisclosure, useMediaQuery } from '@mantine/hooks'
 import { IconBuildingSkyscraper, IconCertificate, IconHome, IconInbox, IconLayoutDashboard, IconSettings, IconUsersGroup } from '@tabler/icons-react'
-import { IconPalette, IconPlugConnected, IconShieldLock } from '@tabler/icons-react'
+import { IconKey, IconPalette, IconPlugConnected, IconShieldLock } from '@tabler/icons-react'
 import { IconUsers as IconAccountMembers, IconUsersGroup as IconAccountGroups } from '@tabler/icons-react'
+import { IconCalendarTime, IconChecklist, IconDeviceDesktop, IconHistory, IconListDetails, IconRobot } from '@tabler/icons-react'
 import { useEffect } from 'react'
 import { Link, Outlet, useLocation } from 'react-router'
+import { usePendingRequestCount } from '../api/estate'
 import { useAccount } from '../api/queries'
 import { slugProblem } from '../lib/slug'
 import { AccountSwitcher, currentAccountSlug } from './AccountSwitcher'
@@ -24,6 +26,8 @@ interface NavItem {
   /** only for people who see every account (no membership in one) */
   firmWide?: boolean
   exact?: boolean
+  /** a count beside the label (run requests waiting for a decision) */
+  badge?: { count: number; label: string }
 }
 
 const NAV: NavItem[] = [
@@ -53,6 +57,16 @@ function NavItemLink({ item, pathname }: { item: NavItem; pathname: string }) {
       leftSection={<item.icon size={18} stroke={1.7} aria-hidden />}
       active={active}
       aria-current={active ? 'page' : undefined}
+      rightSection={
+        item.badge && item.badge.count > 0 ? (
+          <>
+            <Badge size="sm" color="yellow" variant="filled" circle={item.badge.count < 10} aria-hidden>
+              {item.badge.count}
+            </Badge>
+            <VisuallyHidden>{`${item.badge.count} ${item.badge.label}`}</VisuallyHidden>
+          </>
+        ) : undefined
+      }
       variant="light"
       mb={4}
       style={{ borderRadius: 'var(--mantine-radius-md)' }}
@@ -69,9 +83,21 @@ function AccountNav({ slug, pathname }: { slug: string; pathname: string }) {
   const me = useCurrentMe()
   const account = useAccount(slug)
   const can = (p: string) => me.permissions.includes(p)
+  const pending = usePendingRequestCount(slug, can('data:read') && can('runs:approve') && !account.isError)
   if (account.isError) return null
   const name = account.data?.name ?? (me.membership.account?.slug === slug ? me.membership.account.name : undefined)
   const items: NavItem[] = [{ to: `/${slug}`, label: 'Overview', icon: IconLayoutDashboard, exact: true }]
+  if (can('data:read')) {
+    const waiting = pending.data?.count ?? 0
+    items.push(
+      { to: `/${slug}/processes`, label: 'Processes', icon: IconRobot },
+      { to: `/${slug}/jobs`, label: 'Jobs', icon: IconListDetails },
+      { to: `/${slug}/robots`, label: 'Robots', icon: IconDeviceDesktop },
+      { to: `/${slug}/schedules`, label: 'Schedules', icon: IconCalendarTime },
+      { to: `/${slug}/run-requests`, label: 'Run requests', icon: IconChecklist, badge: { count: waiting, label: 'waiting for approval' } },
+      { to: `/${slug}/sync-runs`, label: 'Sync history', icon: IconHistory },
+    )
+  }
   if (can('members:manage')) {
     items.push(
       { to: `/${slug}/members`, label: 'Members', icon: IconAccountMembers },
@@ -80,6 +106,9 @@ function AccountNav({ slug, pathname }: { slug: string; pathname: string }) {
   }
   if (can('connection:read')) {
     items.push({ to: `/${slug}/connection`, label: 'Connection', icon: IconPlugConnected })
+  }
+  if (can('apikeys:manage')) {
+    items.push({ to: `/${slug}/api-keys`, label: 'API keys', icon: IconKey })
   }
   if (can('settings:read') || can('account:update')) {
     items.push({ to: `/${slug}/settings`, label: 'Settings', icon: IconSettings })

@@ -96,8 +96,11 @@ export function firstInvalidStep(v: SetupValues): number {
   return -1
 }
 
-/** toRequest is the POST /api/v1/setup body. */
-export function toRequest(v: SetupValues) {
+/**
+ * toRequest is the POST /api/v1/setup body. sample_data is sent only when
+ * asked for, so that the body stays what it was for everyone else.
+ */
+export function toRequest(v: SetupValues, opts: { sampleData?: boolean } = {}) {
   return {
     tenant_name: v.tenant_name.trim(),
     tenant_slug: v.tenant_slug,
@@ -106,6 +109,7 @@ export function toRequest(v: SetupValues) {
     owner_password: v.owner_password,
     account_name: v.account_name.trim(),
     account_slug: v.account_slug,
+    ...(opts.sampleData ? { sample_data: true } : {}),
   }
 }
 

@@ -4,6 +4,7 @@ import { useDocumentTitle } from '@mantine/hooks'
 import { Link, Navigate } from 'react-router'
 import { useAccounts, useUsage } from '../api/queries'
 import { AccountsTable } from '../components/AccountsTable'
+import { ClientHealth } from '../components/ClientHealth'
 import { BrandMark } from '../components/BrandMark'
 import { useCan, useCurrentMe } from '../components/meContext'
 import { UsageBar } from '../components/PlanUsage'
@@ -138,6 +139,7 @@ function FirmHome() {
   const canList = useCan('accounts:list')
   const accounts = useAccounts(canList)
   const isStaff = useCan('tenant:read')
+  const canOverview = useCan('overview:read')
   const name = firstName(me.user.name || me.user.email)
   useDocumentTitle(`Home · ${me.tenant.branding?.display_name?.trim() || me.tenant.name}`)
 
@@ -155,7 +157,10 @@ function FirmHome() {
 
       <TenantCard />
 
-      {canList ? (
+      {canOverview ? (
+        // Staff land here: every client's health, worst first.
+        <ClientHealth />
+      ) : canList ? (
         <Stack gap="sm" component="section" aria-labelledby="home-accounts-heading">
           <Group justify="space-between" align="flex-end">
             <Group gap="xs">

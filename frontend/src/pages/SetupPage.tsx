@@ -12,6 +12,7 @@ import {
   SimpleGrid,
   Stack,
   Stepper,
+  Switch,
   Text,
   TextInput,
   Title,
@@ -131,6 +132,7 @@ export function SetupPage() {
   const [submitting, setSubmitting] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
   const [doneElsewhere, setDoneElsewhere] = useState(false)
+  const [sampleData, setSampleData] = useState(false)
   const stepHeading = useRef<HTMLHeadingElement>(null)
   const firstRender = useRef(true)
 
@@ -188,14 +190,16 @@ export function SetupPage() {
     setSubmitting(true)
     setProblem(null)
     try {
-      const res = await postSetup(toRequest(form.values))
+      const res = await postSetup(toRequest(form.values, { sampleData }))
       // Signed in now: load the person before leaving, so the shell has them.
       await qc.fetchQuery({ queryKey: queryKeys.me, queryFn: ({ signal }) => getMe(signal), staleTime: 0 })
       notifications.show({
         color: 'teal',
         autoClose: 6000,
         title: `Welcome to Bureau, ${res.user.name.split(/\s+/)[0]}`,
-        message: `${res.tenant.name} is ready, with ${res.account.name} as its first client account.`,
+        message: sampleData
+          ? `${res.tenant.name} is ready, with ${res.account.name} as its first client account and three demo clients to explore.`
+          : `${res.tenant.name} is ready, with ${res.account.name} as its first client account.`,
       })
       qc.setQueryData(queryKeys.setup, { needed: false })
     } catch (e) {
@@ -424,6 +428,15 @@ export function SetupPage() {
                     {origin}/{v.account_slug || 'client'}
                   </Code>
                 </Text>
+                <Divider my={4} />
+                <Switch
+                  id="setup-sample-data"
+                  label="Add sample data"
+                  description="Three demo clients with a simulated RPA estate, so you can explore dashboards right away. You can deactivate or delete them later."
+                  checked={sampleData}
+                  onChange={(e) => setSampleData(e.currentTarget.checked)}
+                  disabled={submitting}
+                />
               </Stack>
             </Stepper.Step>
 
@@ -460,6 +473,7 @@ export function SetupPage() {
                   <Item label="Slug">
                     <Code>{v.account_slug}</Code>
                   </Item>
+                  <Item label="Sample data">{sampleData ? 'Three demo clients' : 'None'}</Item>
                 </ReviewSection>
                 <Text size="xs" c="dimmed">
                   Your firm starts on the trial plan (up to 10 active client accounts).

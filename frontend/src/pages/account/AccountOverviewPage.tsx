@@ -7,6 +7,7 @@ import { useAccounts } from '../../api/queries'
 import type { Account } from '../../api/types'
 import { useCan, useCurrentMe } from '../../components/meContext'
 import { formatDate, formatDateTime, relativeTime } from '../../lib/format'
+import { AccountDashboard } from './AccountDashboard'
 import { AccountHeader, DeactivatedBanner } from './AccountLayout'
 import { useAccountContext } from './accountContext'
 import { LifecycleCard } from './lifecycle'
@@ -117,6 +118,7 @@ export function AccountOverviewPage() {
   const canReadSettings = useCan('settings:read')
   const canUpdate = useCan('account:update')
   const canList = useCan('accounts:list')
+  const canDashboard = useCan('dashboard:read')
   const canSettings = canReadSettings || canUpdate
   const accounts = useAccounts(canList)
   useDocumentTitle(`${account.name} · ${me.tenant.branding?.display_name?.trim() || me.tenant.name}`)
@@ -142,6 +144,12 @@ export function AccountOverviewPage() {
         }
       />
       <DeactivatedBanner account={account} />
+      {canDashboard && <AccountDashboard account={account} />}
+      {canDashboard && (
+        <Title order={2} fz="lg" mt="xs">
+          People and activity
+        </Title>
+      )}
       <SimpleGrid cols={{ base: 2, md: 4 }} spacing={{ base: 'sm', sm: 'md' }}>
         <Stat icon={<IconUsers size={18} />} label="People" value={count(row?.people)} hint="Members of this account" />
         <Stat icon={<IconUser size={18} />} label="Clients" value={count(row?.clients)} hint="People with the Client role" />
