@@ -74,7 +74,7 @@ describe('foundation', () => {
     const accounts = page.getByRole('table', { name: 'Client accounts' })
     await visible(accounts.getByRole('cell', { name: CLIENT }))
     await visible(accounts.getByText('acme-corporation'))
-    await visible(accounts.getByText('Active'))
+    await visible(accounts.getByText('Not connected'))
     await visible(page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Client accounts' }))
 
     // The session lives in an HttpOnly cookie only: nothing token-like in web storage.

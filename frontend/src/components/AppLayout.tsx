@@ -216,7 +216,8 @@ export function AppLayout() {
             <AccountSwitcher fullWidth />
           </Box>
         )}
-        <AppShell.Section grow component="nav" aria-label="Main navigation">
+        {/* The account section has many pages: the list scrolls on short screens. */}
+        <AppShell.Section grow component="nav" aria-label="Main navigation" style={{ overflowY: 'auto', minHeight: 0 }}>
           {items.map((item) => (
             <NavItemLink key={item.to} item={item} pathname={location.pathname} />
           ))}
