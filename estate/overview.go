@@ -17,17 +17,17 @@ import (
 //	unknown   deactivated, or nothing to judge yet: never synced, no runs in
 //	          7 days and no robots;
 //	critical  its latest sync failed, timed out or was interrupted; or its
-//	          7-day success rate is below CriticalRate; or CriticalFailures24h
-//	          or more runs faulted in 24 h; or every robot is offline;
+//	          7-day success rate is below CriticalRate; or every robot is
+//	          offline (a count of failures alone is not critical: ten
+//	          failures mean little in a thousand runs — the rate judges);
 //	warning   its success rate is below WarningRate; or a run faulted in 24 h;
 //	          or a robot is offline; or it has a connection whose last
 //	          successful sync is older than StaleSync (or that never synced);
 //	ok        otherwise.
 const (
-	CriticalRate        = 0.80
-	WarningRate         = 0.95
-	CriticalFailures24h = 10
-	StaleSync           = time.Hour
+	CriticalRate = 0.80
+	WarningRate  = 0.95
+	StaleSync    = time.Hour
 )
 
 // Health levels, worst first.
@@ -169,9 +169,7 @@ func (o *OverviewRow) judge(now time.Time) {
 	} else if r != nil && *r < WarningRate {
 		warning = append(warning, fmt.Sprintf("success rate %.0f%% in 7 days", *r*100))
 	}
-	if o.Failures24h >= CriticalFailures24h {
-		critical = append(critical, fmt.Sprintf("%d failures in 24 h", o.Failures24h))
-	} else if o.Failures24h > 0 {
+	if o.Failures24h > 0 {
 		warning = append(warning, fmt.Sprintf("%d failures in 24 h", o.Failures24h))
 	}
 	if o.Robots > 0 && o.RobotsOffline == o.Robots {
