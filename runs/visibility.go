@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"bureau/apperr"
+	"bureau/estate"
 	"bureau/store"
 )
 
@@ -17,25 +18,11 @@ type process struct {
 	Name string
 }
 
-// assignedTo is the SQL condition "process p.id is assigned to the user,
-// directly, through one of their groups in this account, or through the
-// account's Everyone group (implicit: it has no member rows)" (ISO-12).
-// Its arguments, in order: account id, user id, account id, account id,
-// user id.
-const assignedTo = `EXISTS (SELECT 1 FROM process_assignees pa
-	WHERE pa.account_id = ? AND pa.process_id = p.id AND (pa.user_id = ?
-		OR pa.group_id IN (SELECT g.id FROM groups g WHERE g.account_id = ? AND g.builtin = 'everyone')
-		OR pa.group_id IN (SELECT gm.group_id FROM group_members gm JOIN memberships m ON m.id = gm.membership_id
-			WHERE gm.account_id = ? AND m.user_id = ? AND m.status = 'active')))`
-
 // visibility returns the condition on processes p that limits a restricted
-// caller to their assigned processes, and its arguments; for anyone else
-// it is always true.
+// caller to their assigned processes (ISO-12), and its arguments: the same
+// rule every estate read uses.
 func visibility(c Caller, accountID string) (string, []any) {
-	if !c.Restricted {
-		return "1 = 1", nil
-	}
-	return assignedTo, []any{accountID, c.UserID, accountID, accountID, c.UserID}
+	return estate.VisibleProcessesSQL("p.id", accountID, estate.Viewer{UserID: c.UserID, AllProcesses: !c.Restricted})
 }
 
 // visibleProcess finds the process in the account, as the caller may see
