@@ -122,29 +122,7 @@ export async function startProvider({ email, groups, subject = 'e2e-subject-1' }
   const bin = resolve(process.env.DEVOIDC_BIN || join(here, '..', 'bin', 'devoidc'))
   if (!existsSync(bin)) throw new Error(`devoidc not found at ${bin} (make bin/devoidc, or set DEVOIDC_BIN)`)
   const port = await freePort()
-  const child = spawn(bin, ['-addr', `127.0.0.1:${port}`, '-email', email, '-groups', groups, '-subject', subject], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const info = await new Promise((ok, fail) => {
-    let out = ''
-    const t = setTimeout(() => fail(new Error(`devoidc did not start: ${out}`)), 15_000)
-    child.stdout.on('data', (chunk) => {
-      out += String(chunk)
-      const line = out.split('\n').find((l) => l.startsWith('{'))
-      if (line) {
-        clearTimeout(t)
-        ok(JSON.parse(line))
-      }
-    })
-    child.on('exit', (code) => fail(new Error(`devoidc exited with ${code}: ${out}`)))
-  })
-  const stop = () =>
-    new Promise((r) => {
-      if (child.exitCode !== null) return r()
-      child.on('exit', r)
-      child.kill('SIGTERM')
-    })
-  return { ...info, stop }
+  return spawnJSON('devoidc', bin, ['-addr', `127.0.0.1:${port}`, '-email', email, '-groups', groups, '-subject', subject])
 }
 
 /**
@@ -155,10 +133,18 @@ export async function startSimulator(provider, extraArgs = []) {
   const bin = resolve(process.env.RPASIM_BIN || join(here, '..', 'bin', 'rpasim'))
   if (!existsSync(bin)) throw new Error(`rpasim not found at ${bin} (make bin/rpasim, or set RPASIM_BIN)`)
   const port = await freePort()
-  const child = spawn(bin, ['-listen', `127.0.0.1:${port}`, ...extraArgs, provider], { stdio: ['ignore', 'pipe', 'pipe'] })
+  return spawnJSON('rpasim', bin, ['-listen', `127.0.0.1:${port}`, ...extraArgs, provider])
+}
+
+/**
+ * spawnJSON starts a helper process that prints one JSON line when it is
+ * ready; it returns that object with stop().
+ */
+async function spawnJSON(name, bin, args) {
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const info = await new Promise((ok, fail) => {
     let out = ''
-    const t = setTimeout(() => fail(new Error(`rpasim did not start: ${out}`)), 15_000)
+    const t = setTimeout(() => fail(new Error(`${name} did not start: ${out}`)), 15_000)
     child.stdout.on('data', (chunk) => {
       out += String(chunk)
       const line = out.split('\n').find((l) => l.startsWith('{'))
@@ -167,7 +153,7 @@ export async function startSimulator(provider, extraArgs = []) {
         ok(JSON.parse(line))
       }
     })
-    child.on('exit', (code) => fail(new Error(`rpasim exited with ${code}: ${out}`)))
+    child.on('exit', (code) => fail(new Error(`${name} exited with ${code}: ${out}`)))
   })
   const stop = () =>
     new Promise((r) => {

@@ -273,3 +273,16 @@ func scanJob(r scanner, extra ...any) (Job, error) {
 	}
 	return j, nil
 }
+
+// JobByRef reads the job with the vendor's reference ref, inside q (a
+// transaction that just wrote it, say).
+func JobByRef(ctx context.Context, q store.Querier, accountID, ref string) (Job, error) {
+	row := q.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs j
+		JOIN processes p ON p.account_id = j.account_id AND p.id = j.process_id
+		WHERE j.account_id = ? AND j.ref = ?`, accountID, ref)
+	j, err := scanJob(row)
+	if err != nil {
+		return j, fmt.Errorf("job %s: %w", ref, err)
+	}
+	return j, nil
+}

@@ -17,22 +17,7 @@ import (
 )
 
 // Job is a started job as the job lists show it.
-type Job struct {
-	ID              string     `json:"id"`
-	Ref             string     `json:"ref"`
-	Process         Ref        `json:"process"`
-	RobotRef        string     `json:"robot_ref"`
-	RobotName       string     `json:"robot_name"`
-	State           string     `json:"state"`
-	RawState        string     `json:"raw_state"`
-	CreatedAt       time.Time  `json:"created_at"`
-	StartedAt       *time.Time `json:"started_at"`
-	EndedAt         *time.Time `json:"ended_at"`
-	DurationSeconds *float64   `json:"duration_seconds"`
-	Trigger         string     `json:"trigger"`
-	Error           string     `json:"error"`
-	Source          string     `json:"source"`
-}
+type Job = estate.Job
 
 const defaultStartTimeout = 60 * time.Second
 
@@ -119,24 +104,7 @@ func (s *Service) storeJob(ctx context.Context, actor audit.Actor, tenantID, acc
 }
 
 func jobByRef(ctx context.Context, q store.Querier, accountID, ref string) (Job, error) {
-	var j Job
-	var created string
-	var started, ended sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT j.id, j.ref, p.id, p.name, j.robot_ref, j.robot_name, j.state, j.raw_state,
-			j.created_at, j.started_at, j.ended_at, j.trigger, j.error, j.source
-		FROM jobs j JOIN processes p ON p.account_id = j.account_id AND p.id = j.process_id
-		WHERE j.account_id = ? AND j.ref = ?`, accountID, ref).Scan(&j.ID, &j.Ref, &j.Process.ID, &j.Process.Name,
-		&j.RobotRef, &j.RobotName, &j.State, &j.RawState, &created, &started, &ended, &j.Trigger, &j.Error, &j.Source)
-	if err != nil {
-		return j, fmt.Errorf("read started job: %w", err)
-	}
-	j.CreatedAt = store.MustTime(created)
-	j.StartedAt, j.EndedAt = optTime(started), optTime(ended)
-	if j.StartedAt != nil && j.EndedAt != nil {
-		d := j.EndedAt.Sub(*j.StartedAt).Seconds()
-		j.DurationSeconds = &d
-	}
-	return j, nil
+	return estate.JobByRef(ctx, q, accountID, ref)
 }
 
 func optTime(s sql.NullString) *time.Time {
