@@ -205,7 +205,8 @@ func serve(ctx context.Context, logOut io.Writer) error {
 	runsSvc := &runs.Service{DB: db, Connections: connections, Now: time.Now,
 		Watcher: &runs.Watcher{Root: ctx, Every: 3 * time.Second, Log: log}}
 	keys := &apikey.Service{DB: db, Now: time.Now}
-	syncSvc := &syncer.Syncer{DB: db, Connections: connections, Now: time.Now, Log: log}
+	syncSvc := &syncer.Syncer{DB: db, Connections: connections, Now: time.Now, Log: log,
+		Timeout: cfg.Sync.Timeout, MaxRereads: cfg.Sync.Rereads}
 	srv, err := server.New(server.Deps{Syncer: syncSvc, Runs: runsSvc, APIKeys: keys, Config: cfg, DB: db, Policy: pol, Auth: authSvc, Accounts: accounts,
 		Tenants: tenants, People: peopleSvc, SSO: ssoSvc, Connections: connections, Flow: &sso.Flow{Settings: ssoSvc, BaseURL: cfg.BaseURL}, Mailer: mailer, Web: webFS(), Log: log,
 		Now: time.Now, CSRFKey: secret.Derive(master, "csrf"), Version: version})

@@ -32,6 +32,16 @@ type Config struct {
 	Session         Session       `yaml:"session"`
 	Database        Database      `yaml:"database"`
 	SMTP            SMTP          `yaml:"smtp"`
+	Sync            Sync          `yaml:"sync"`
+}
+
+// Sync tunes the sync engine; each account's interval is an account setting.
+type Sync struct {
+	// Timeout bounds one whole sync of one account, retries included.
+	Timeout time.Duration `yaml:"timeout"`
+	// Rereads caps the open jobs re-read one by one per sync (the rest
+	// wait for the next sync).
+	Rereads int `yaml:"rereads"`
 }
 
 type Log struct {
@@ -88,6 +98,7 @@ func Defaults() Config {
 		Session:  Session{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour},
 		Database: Database{Synchronous: "FULL", Readers: 4},
 		SMTP:     SMTP{FromName: "Bureau", TLS: "starttls", Timeout: 30 * time.Second, Retries: 3},
+		Sync:     Sync{Timeout: 2 * time.Minute, Rereads: 200},
 	}
 }
 
@@ -230,6 +241,10 @@ func (c Config) Validate() error {
 		return errors.New("database.readers must be at least 1")
 	case c.HTTP.BodyLimit < 1024:
 		return errors.New("http.body_limit must be at least 1024 bytes")
+	case c.Sync.Timeout < 10*time.Second:
+		return errors.New("sync.timeout must be at least 10s")
+	case c.Sync.Rereads < 1:
+		return errors.New("sync.rereads must be at least 1")
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
