@@ -36,23 +36,26 @@ type Request struct {
 	DecidedAt   *time.Time      `json:"decided_at"`
 	Reason      string          `json:"reason"`
 	JobRef      string          `json:"job_ref"`
-	Error       string          `json:"error"`
+	// JobID is Bureau's id of the started job (for a link), once stored.
+	JobID *string `json:"job_id"`
+	Error string  `json:"error"`
 }
 
 const requestColumns = `r.id, p.id, p.name, u.id, u.name, u.email, r.status, r.arguments, r.created_at, r.expires_at,
-	d.id, d.name, r.decided_at, r.reason, r.job_ref, r.error`
+	d.id, d.name, r.decided_at, r.reason, r.job_ref, j.id, r.error`
 
 const requestFrom = ` FROM run_requests r
 	JOIN processes p ON p.account_id = r.account_id AND p.id = r.process_id
 	JOIN users u ON u.id = r.requested_by
-	LEFT JOIN users d ON d.id = r.decided_by`
+	LEFT JOIN users d ON d.id = r.decided_by
+	LEFT JOIN jobs j ON j.account_id = r.account_id AND j.ref = r.job_ref AND r.job_ref != ''`
 
 func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
 	var r Request
 	var args, created, expires string
-	var decidedID, decidedName, decidedAt sql.NullString
+	var decidedID, decidedName, decidedAt, jobID sql.NullString
 	err := row.Scan(&r.ID, &r.Process.ID, &r.Process.Name, &r.RequestedBy.ID, &r.RequestedBy.Name, &r.RequestedBy.Email,
-		&r.Status, &args, &created, &expires, &decidedID, &decidedName, &decidedAt, &r.Reason, &r.JobRef, &r.Error)
+		&r.Status, &args, &created, &expires, &decidedID, &decidedName, &decidedAt, &r.Reason, &r.JobRef, &jobID, &r.Error)
 	if err != nil {
 		return r, err
 	}
@@ -62,6 +65,9 @@ func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
 		r.DecidedBy = &Person{ID: decidedID.String, Name: decidedName.String}
 	}
 	r.DecidedAt = optTime(decidedAt)
+	if jobID.Valid {
+		r.JobID = &jobID.String
+	}
 	return r, nil
 }
 

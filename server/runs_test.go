@@ -131,6 +131,10 @@ func TestRunApprovalFlowOverHTTP(t *testing.T) {
 	if n := r.count(`SELECT COUNT(*) FROM jobs WHERE ref = ? AND source = 'run'`, job["ref"]); n != 1 {
 		t.Fatalf("job rows: %d", n)
 	}
+	listed := r.aa.do("GET", "/api/v1/accounts/acme/run-requests", nil).json(t)["items"].([]any)[0].(map[string]any)
+	if listed["job_id"] != job["id"] {
+		t.Fatalf("the listed request links job %v, want %v", listed["job_id"], job["id"])
+	}
 	wantStatus(t, r.owner.do("POST", "/api/v1/accounts/acme/run-requests/"+req["id"].(string)+"/approve", nil), 409, "run_request_decided")
 	wantStatus(t, r.owner.do("POST", "/api/v1/accounts/acme/run-requests/"+req["id"].(string)+"/reject", map[string]any{"reason": "late"}), 409, "run_request_decided")
 }

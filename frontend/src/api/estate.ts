@@ -133,6 +133,8 @@ export interface RunRequest {
   decided_at: string | null
   reason: string
   job_ref: string
+  /** Bureau's id of the started job, once stored (for a link). */
+  job_id?: string | null
   error: string
 }
 

@@ -203,7 +203,7 @@ function RequestRow({
       </Table.Td>
       <Table.Td style={{ minWidth: 170 }}>
         <RunRequestStatusBadge status={status} />
-        <StatusDetail r={r} waiting={waiting} now={now} />
+        <StatusDetail slug={slug} r={r} waiting={waiting} now={now} />
       </Table.Td>
       {canApprove && (
         <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
@@ -236,7 +236,7 @@ function approvedMessage(slug: string, r: RunRequest, jobId: string | undefined,
   )
 }
 
-function StatusDetail({ r, waiting, now }: { r: RunRequest; waiting: boolean; now: number }) {
+function StatusDetail({ slug, r, waiting, now }: { slug: string; r: RunRequest; waiting: boolean; now: number }) {
   if (waiting) {
     return (
       <Text size="xs" c="dimmed" mt={2}>
@@ -256,11 +256,16 @@ function StatusDetail({ r, waiting, now }: { r: RunRequest; waiting: boolean; no
           “{r.reason}”
         </Text>
       )}
-      {r.job_ref && (
-        <Text size="xs" c="dimmed">
-          Job <Code fz="xs">{r.job_ref}</Code>
-        </Text>
-      )}
+      {r.job_ref &&
+        (r.job_id ? (
+          <Anchor component={Link} to={`/${slug}/jobs/${encodeURIComponent(r.job_id)}`} size="xs">
+            View the job <Code fz="xs">{r.job_ref}</Code>
+          </Anchor>
+        ) : (
+          <Text size="xs" c="dimmed">
+            Job <Code fz="xs">{r.job_ref}</Code>
+          </Text>
+        ))}
       {r.error && (
         <Text size="xs" c="red.8" lineClamp={2} title={r.error}>
           {r.error}
