@@ -18,7 +18,10 @@ type Dashboard struct {
 	FailuresByProcess []ProcessFailures `json:"failures_by_process"`
 	Robots            RobotCounts       `json:"robots"`
 	LastSync          any               `json:"last_sync"` // filled by the caller: the syncer's latest run, or nil
-	From              time.Time         `json:"from"`
+	// Connected says whether the account has a connection, so an empty
+	// dashboard can say what comes next (to people who may not read it).
+	Connected bool      `json:"connected"`
+	From      time.Time `json:"from"`
 }
 
 // Totals counts the window's runs by state. SuccessRate is successful over

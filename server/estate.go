@@ -158,6 +158,11 @@ func (s *Server) getDashboard(c *fiber.Ctx) error {
 	if last != nil {
 		d.LastSync = last
 	}
+	conn, err := s.Connections.Get(c.UserContext(), s.DB.R, a.TenantID, a.ID)
+	if err != nil {
+		return err
+	}
+	d.Connected = conn.Provider != nil
 	return c.JSON(d)
 }
 

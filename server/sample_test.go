@@ -25,12 +25,18 @@ func TestSetupWithSampleData(t *testing.T) {
 			t.Fatalf("%s sync runs: %v", slug, runs)
 		}
 		dash := owner.do("GET", "/api/v1/accounts/"+slug+"/dashboard?days=7", nil).json(t)
+		if dash["connected"] != true {
+			t.Fatalf("%s dashboard does not say it is connected", slug)
+		}
 		if dash["totals"].(map[string]any)["runs"].(float64) == 0 {
 			t.Fatalf("%s dashboard is empty after its first sync: %v", slug, dash["totals"])
 		}
 	}
 	if n := e.count(`SELECT COUNT(*) FROM connections c JOIN accounts a ON a.id = c.account_id WHERE a.slug = 'acme'`); n != 0 {
 		t.Fatal("the firm's own first client was connected to the demo estate")
+	}
+	if owner.do("GET", "/api/v1/accounts/acme/dashboard", nil).json(t)["connected"] != false {
+		t.Fatal("the unconnected first client's dashboard says it is connected")
 	}
 }
 

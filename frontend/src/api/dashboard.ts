@@ -70,6 +70,8 @@ export interface Dashboard {
   failures_by_process: ProcessFailures[]
   robots: RobotCounts
   last_sync: DashboardSync | null
+  /** whether the account has a connection (what an empty dashboard should say) */
+  connected?: boolean
 }
 
 const accountPath = (account: string) => `/accounts/${encodeURIComponent(account)}`

@@ -144,6 +144,15 @@ describe('account dashboard', { timeout: 30_000 }, () => {
     expect(m.callsTo('GET /accounts/acme-corporation/connection')).toHaveLength(0)
   })
 
+  it('tells an Account User the account is not connected when the dashboard says so', async () => {
+    const m = dashRoutes(dashAccountUserMe, { [DASH]: json({ ...emptyDashboard, connected: false }) })
+    renderApp('/acme-corporation')
+    const empty = await screen.findByTestId('dashboard-empty', {}, { timeout: 10_000 })
+    expect(await within(empty).findByRole('heading', { name: 'Not connected yet' })).toBeInTheDocument()
+    expect(within(empty).queryByRole('link', { name: 'Set up the connection' })).not.toBeInTheDocument()
+    expect(m.callsTo('GET /accounts/acme-corporation/connection')).toHaveLength(0)
+  })
+
   it('says when there were no failures, and offers a retry when loading fails', async () => {
     const quiet: Dashboard = { ...dashboard(7), failures_by_process: [], totals: { ...dashboard(7).totals, faulted: 0 } }
     // A 4xx is not retried on its own: the person retries.

@@ -76,11 +76,13 @@ export function AccountDashboard({ account }: { account: Account }) {
       !active || !d ? false : noRunsYet(d) ? (connectedRef.current === false ? false : DASHBOARD_POLL.waitingMs) : DASHBOARD_POLL.idleMs,
   })
   const waiting = q.data ? noRunsYet(q.data) : false
-  const connection = useConnection(account.slug, canConnection && waiting)
-  const connected = canConnection && connection.data ? connection.data.provider !== null : undefined
+  // The dashboard says whether the account is connected; older servers did not, so ask the connection then.
+  const askConnection = canConnection && waiting && q.data?.connected === undefined
+  const connection = useConnection(account.slug, askConnection)
+  const connected = q.data?.connected ?? (canConnection && connection.data ? connection.data.provider !== null : undefined)
   connectedRef.current = connected
   // Nothing yet: which empty state depends on the connection, so wait for it rather than show the wrong one first.
-  const checking = canConnection && waiting && connection.isPending
+  const checking = askConnection && connection.isPending
 
   const setDays = (value: string) => {
     setParams(
