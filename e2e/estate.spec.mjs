@@ -111,6 +111,46 @@ describe('the estate', () => {
     }
   })
 
+  test('with approval required, a Client’s run waits until the Tenant Admin approves it', async () => {
+    const { page } = ctx.tab
+    const set = await api(page, 'PATCH', `/accounts/${ACME}/settings`, { require_run_approval: true })
+    assert.equal(set.status, 200, JSON.stringify(set.body))
+    const client = await invite(ctx, page, { email: 'carl@acme.example', name: 'Carl Client', role: 'client' })
+    try {
+      const cp = client.page
+      await cp.goto(`/${ACME}/processes`)
+      await cp.getByRole('table', { name: 'Processes' }).getByRole('row').nth(2).getByRole('button', { name: 'Run' }).click()
+      await cp.getByRole('button', { name: 'Start run' }).click()
+      await visible(cp.getByText('Sent for approval'))
+      client.assertClean()
+    } finally {
+      await client.close()
+    }
+    await page.goto(`/${ACME}/run-requests`)
+    const row = page.getByRole('row', { name: /Carl Client/ })
+    await visible(row)
+    await screenshot(page, 'run-requests')
+    await row.getByRole('button', { name: 'Approve' }).click()
+    await visible(page.getByText('Run approved'))
+    await visible(page.getByRole('link', { name: /View the job/ }), 15_000)
+
+    // The rest of the account's pages, for the record.
+    await page.goto(`/${ACME}/sync-runs`)
+    await visible(page.getByRole('table', { name: /Sync/ }).getByText(/Succeeded/i).first())
+    await screenshot(page, 'sync-history')
+    await page.goto(`/${ACME}/robots`)
+    await visible(page.getByRole('table', { name: /Robots/ }))
+    await screenshot(page, 'robots')
+    await page.goto(`/${ACME}/api-keys`)
+    await page.getByRole('button', { name: 'Create API key' }).first().click()
+    await page.getByLabel('Name').fill('Jira webhook')
+    await page.getByRole('button', { name: 'Create key' }).click()
+    await visible(page.getByText(/bur_/).first())
+    await screenshot(page, 'api-key-created')
+    await page.getByRole('button', { name: 'Done' }).click()
+    ctx.tab.assertClean()
+  })
+
   test('an Account User sees only the processes assigned to them', async () => {
     const { page } = ctx.tab
     const abe = await invite(ctx, page, { email: 'abe@acme.example', name: 'Abe User', role: 'account_user' })

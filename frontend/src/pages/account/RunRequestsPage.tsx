@@ -54,7 +54,7 @@ export function RunRequestsPage() {
       <DeactivatedBanner account={account} />
       <Group justify="space-between" gap="md" wrap="wrap">
         <Text size="sm" c="dimmed" maw={620}>
-          When the account requires approval, a Client’s manual run waits here until an Account Admin or a consultant approves
+          When the account requires approval, a Client’s manual run waits here until the firm’s staff or an Account Admin approves
           it; unanswered requests expire after the approval timeout.
         </Text>
         <SegmentedControl
