@@ -168,11 +168,8 @@ func TestHeartbeatKeepsAndLosesTheLease(t *testing.T) {
 		return r.LeaseUntil.After(run.LeaseUntil)
 	})
 	exec(t, db, `UPDATE sync_runs SET status = 'interrupted', ended_at = lease_until WHERE id = ?`, run.ID)
-	start := time.Now()
+	// Within 5 s, well before its 10 s timeout could end it: the lost lease did.
 	eventually(t, 5*time.Second, "sync stopped after losing its lease", func() bool { return !s.Running("a1") })
-	if time.Since(start) > 2*time.Second {
-		t.Fatal("the sync ran on after losing its lease")
-	}
 	if r, _ := Get(context.Background(), db.R, "a1", run.ID); r.Status != StatusInterrupted {
 		t.Fatalf("the new owner's record was overwritten: %+v", r)
 	}

@@ -521,16 +521,12 @@ func TestFaultsUseTheVendorShape(t *testing.T) {
 	}
 }
 
-// TestScaleListsLinearly pages through 100,000 jobs in pages of 1000, and
-// through the jobs since a watermark, quickly enough to show no page
-// rescans the whole table.
-func TestScaleListsLinearly(t *testing.T) {
-	if testing.Short() {
-		t.Skip("seeds 100,000 jobs")
-	}
+// TestScaleListsEveryJob pages through 100,000 scaled jobs in pages of
+// 1000, and through the jobs since a watermark: every job once, the recent
+// ones only. (How fast is BenchmarkPage100kJobs's business, in syncer.)
+func TestScaleListsEveryJob(t *testing.T) {
 	c := newCloud(t)
 	c.sim.Scale(100_000)
-	started := time.Now()
 	total := 0
 	for _, f := range []string{"1001", "1002", "1003"} {
 		total += pageAll(c, f, "")
@@ -545,9 +541,6 @@ func TestScaleListsLinearly(t *testing.T) {
 	}
 	if recent == 0 || recent > 100_000/10 {
 		t.Errorf("%d jobs in the last day of two weeks", recent)
-	}
-	if d := time.Since(started); d > 20*time.Second {
-		t.Errorf("listing took %v", d)
 	}
 }
 
