@@ -206,24 +206,11 @@ func (s *Service) List(ctx context.Context, accountID string, limit int, cursor 
 	if err != nil {
 		return nil, "", fmt.Errorf("list api keys: %w", err)
 	}
-	defer rows.Close()
 	now := s.Now()
-	out := []View{}
-	for rows.Next() {
-		v, err := scanView(rows, now)
-		if err != nil {
-			return nil, "", fmt.Errorf("list api keys: %w", err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
+	out, next, err := store.ScanPage(rows, limit, func(r *sql.Rows) (View, error) { return scanView(r, now) },
+		func(v View) []string { return []string{store.Time(v.CreatedAt), v.ID} })
+	if err != nil {
 		return nil, "", fmt.Errorf("list api keys: %w", err)
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		last := out[len(out)-1]
-		next = store.EncodeCursor(store.Time(last.CreatedAt), last.ID)
 	}
 	return out, next, nil
 }

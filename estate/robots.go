@@ -54,26 +54,20 @@ func ListRobots(ctx context.Context, db *store.DB, tenantID, accountID string, v
 	if err != nil {
 		return nil, "", fmt.Errorf("list robots: %w", err)
 	}
-	defer rows.Close()
-	out := []Robot{}
-	for rows.Next() {
-		var r Robot
-		var seen sql.NullString
-		var updated string
-		if err := rows.Scan(&r.ID, &r.Ref, &r.Name, &r.Status, &r.RawStatus, &r.Machine, &seen, &updated); err != nil {
-			return nil, "", fmt.Errorf("list robots: %w", err)
-		}
-		r.LastSeenAt, r.UpdatedAt = timeOf(seen), store.MustTime(updated)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+	out, next, err := store.ScanPage(rows, limit, scanRobot, func(r Robot) []string { return []string{strings.ToLower(r.Name), r.ID} })
+	if err != nil {
 		return nil, "", fmt.Errorf("list robots: %w", err)
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		last := out[limit-1]
-		next = store.EncodeCursor(strings.ToLower(last.Name), last.ID)
-	}
 	return out, next, nil
+}
+
+func scanRobot(rows *sql.Rows) (Robot, error) {
+	var r Robot
+	var seen sql.NullString
+	var updated string
+	if err := rows.Scan(&r.ID, &r.Ref, &r.Name, &r.Status, &r.RawStatus, &r.Machine, &seen, &updated); err != nil {
+		return r, err
+	}
+	r.LastSeenAt, r.UpdatedAt = timeOf(seen), store.MustTime(updated)
+	return r, nil
 }

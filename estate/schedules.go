@@ -55,29 +55,23 @@ func ListSchedules(ctx context.Context, db *store.DB, tenantID, accountID string
 	if err != nil {
 		return nil, "", fmt.Errorf("list schedules: %w", err)
 	}
-	defer rows.Close()
-	out := []Schedule{}
-	for rows.Next() {
-		var s Schedule
-		var pid, next sql.NullString
-		if err := rows.Scan(&s.ID, &s.Ref, &s.Name, &s.ProcessRef, &s.ProcessName, &pid, &s.Enabled, &s.Cron, &s.Summary,
-			&s.Timezone, &next); err != nil {
-			return nil, "", fmt.Errorf("list schedules: %w", err)
-		}
-		if pid.Valid {
-			s.ProcessID = &pid.String
-		}
-		s.NextRunAt = timeOf(next)
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
+	out, next, err := store.ScanPage(rows, limit, scanSchedule, func(s Schedule) []string { return []string{strings.ToLower(s.Name), s.ID} })
+	if err != nil {
 		return nil, "", fmt.Errorf("list schedules: %w", err)
 	}
-	nextCursor := ""
-	if len(out) > limit {
-		out = out[:limit]
-		last := out[limit-1]
-		nextCursor = store.EncodeCursor(strings.ToLower(last.Name), last.ID)
+	return out, next, nil
+}
+
+func scanSchedule(rows *sql.Rows) (Schedule, error) {
+	var s Schedule
+	var pid, next sql.NullString
+	if err := rows.Scan(&s.ID, &s.Ref, &s.Name, &s.ProcessRef, &s.ProcessName, &pid, &s.Enabled, &s.Cron, &s.Summary,
+		&s.Timezone, &next); err != nil {
+		return s, err
 	}
-	return out, nextCursor, nil
+	if pid.Valid {
+		s.ProcessID = &pid.String
+	}
+	s.NextRunAt = timeOf(next)
+	return s, nil
 }

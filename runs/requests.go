@@ -120,23 +120,10 @@ func (s *Service) List(ctx context.Context, c Caller, tenantID, accountID string
 	if err != nil {
 		return nil, "", fmt.Errorf("list run requests: %w", err)
 	}
-	defer rows.Close()
-	out := []Request{}
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("list run requests: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+	out, next, err := store.ScanPage(rows, f.Limit, func(r *sql.Rows) (Request, error) { return scanRequest(r) },
+		func(r Request) []string { return []string{store.Time(r.CreatedAt), r.ID} })
+	if err != nil {
 		return nil, "", fmt.Errorf("list run requests: %w", err)
-	}
-	next := ""
-	if len(out) > f.Limit {
-		out = out[:f.Limit]
-		last := out[len(out)-1]
-		next = store.EncodeCursor(store.Time(last.CreatedAt), last.ID)
 	}
 	return out, next, nil
 }

@@ -134,23 +134,10 @@ func List(ctx context.Context, q store.Querier, accountID string, page Page) ([]
 	if err != nil {
 		return nil, "", fmt.Errorf("list sync runs: %w", err)
 	}
-	defer rows.Close()
-	out := []Run{}
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("list sync runs: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+	out, next, err := store.ScanPage(rows, page.Limit, func(r *sql.Rows) (Run, error) { return scanRun(r) },
+		func(r Run) []string { return []string{store.Time(r.StartedAt), r.ID} })
+	if err != nil {
 		return nil, "", fmt.Errorf("list sync runs: %w", err)
-	}
-	next := ""
-	if len(out) > page.Limit {
-		out = out[:page.Limit]
-		last := out[len(out)-1]
-		next = store.EncodeCursor(store.Time(last.StartedAt), last.ID)
 	}
 	return out, next, nil
 }
