@@ -1,6 +1,6 @@
-import { Alert, Button, Group, MultiSelect, Stack, Text } from '@mantine/core'
+import { Button, Group, MultiSelect, Stack, Text } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
-import { IconAlertCircle, IconDeviceFloppy } from '@tabler/icons-react'
+import { IconDeviceFloppy } from '@tabler/icons-react'
 import { useEffect, useState, type FormEvent } from 'react'
 import { isApiError } from '../api/client'
 import { useAssignProcess, type Process } from '../api/estate'
@@ -8,6 +8,7 @@ import { useGroups, useMembers } from '../api/people'
 import { plural } from '../lib/format'
 import { ErrorState, errorMessage } from './ErrorState'
 import { FormModal, useLast } from './FormModal'
+import { FormProblem } from './FormProblem'
 
 /**
  * AssignProcessModal chooses who of the account sees a process (processes:assign):
@@ -81,9 +82,9 @@ function AssignForm({ account, process, onClose, onBusy }: { account: string; pr
           schedules. Everyone else in the account sees every process.
         </Text>
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="The assignments were not saved">
+          <FormProblem title="The assignments were not saved">
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         {failed ? (
           <ErrorState error={failed.error} title="Could not load the people of the account" onRetry={() => void failed.refetch()} retrying={failed.isFetching} />

@@ -1,7 +1,7 @@
-import { Alert, Button, Group, Modal, Stack } from '@mantine/core'
-import { IconAlertCircle } from '@tabler/icons-react'
+import { Button, Group, Modal, Stack } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
 import { errorMessage } from './ErrorState'
+import { FormProblem } from './FormProblem'
 
 export const modalStyles = { title: { fontWeight: 650, fontSize: 'var(--mantine-font-size-lg)' } }
 /** The dialogs' close button has a name for screen readers. */
@@ -67,9 +67,9 @@ export function ConfirmModal({
       <Stack gap="md">
         {children}
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert">
+          <FormProblem>
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         <Group justify="flex-end" mt="sm">
           <Button variant="default" onClick={close} disabled={pending} data-autofocus>

@@ -1,7 +1,7 @@
 import { Alert, Button, Code, Divider, Group, Modal, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core'
 import { useForm } from '@mantine/form'
 import { notifications } from '@mantine/notifications'
-import { IconAlertCircle, IconInfoCircle, IconPlus } from '@tabler/icons-react'
+import { IconInfoCircle, IconPlus } from '@tabler/icons-react'
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState, type FormEvent } from 'react'
 import { useNavigate } from 'react-router'
@@ -25,6 +25,7 @@ import { useCan } from './meContext'
 import { PlanLimitNotice } from './PlanUsage'
 import { SlugCheckIcon, SlugCheckText, slugCheckError, useSlugCheck } from './SlugAvailability'
 import { SlugInput } from './SlugInput'
+import { FormProblem } from './FormProblem'
 
 const FIELDS: CreateField[] = ['name', 'slug', 'contact_email', 'external_ref', 'notes']
 const inputId = (f: CreateField) => `create-account-${f.replace(/_/g, '-')}`
@@ -186,9 +187,9 @@ function CreateAccountForm({ onClose, onBusy }: { onClose: () => void; onBusy: (
           </Alert>
         )}
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="Could not create the account">
+          <FormProblem title="Could not create the account">
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         <TextInput
           {...field('name')}

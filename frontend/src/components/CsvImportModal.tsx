@@ -9,6 +9,7 @@ import { closeButtonProps, modalStyles } from './ConfirmModal'
 import { errorMessage } from './ErrorState'
 import { notifyInvited } from './InviteModal'
 import { useCan } from './meContext'
+import { FormProblem } from './FormProblem'
 
 /** The largest file the dialog sends; 1,000 rows are far below it. */
 const MAX_BYTES = 2 * 1024 * 1024
@@ -155,9 +156,9 @@ function CsvImportForm({
           </Anchor>
         </Group>
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="Nothing was imported">
+          <FormProblem title="Nothing was imported">
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         {report && <CsvReport name={report.name} problems={report.problems} />}
         <FileInput

@@ -11,6 +11,7 @@ import { AccountRoleInput } from './AccountRoleInput'
 import { closeButtonProps, modalStyles } from './ConfirmModal'
 import { errorMessage } from './ErrorState'
 import { useCan } from './meContext'
+import { FormProblem } from './FormProblem'
 
 /**
  * notifyInvited says how an invitation (or CSV import) went: how many were
@@ -213,9 +214,9 @@ function InviteForm({
           Each person gets an email with a link to join {accountName}. Links are valid for 7 days and can be sent again.
         </Text>
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="Nothing was sent">
+          <FormProblem title="Nothing was sent">
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         <Box>
           <Textarea

@@ -1,6 +1,6 @@
-import { Alert, Anchor, Button, Group, Stack, Text, Textarea } from '@mantine/core'
+import { Anchor, Button, Group, Stack, Text, Textarea } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
-import { IconAlertCircle, IconPlayerPlay } from '@tabler/icons-react'
+import { IconPlayerPlay } from '@tabler/icons-react'
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react'
 import { useNavigate, type NavigateFunction } from 'react-router'
 import { isApiError } from '../api/client'
@@ -9,6 +9,7 @@ import { formatDateTime, relativeTime } from '../lib/format'
 import { parseArguments } from '../lib/estate'
 import { errorMessage } from './ErrorState'
 import { FormModal, useLast } from './FormModal'
+import { FormProblem } from './FormProblem'
 
 /**
  * InAppLink is a link for a notification: notifications live outside the
@@ -107,9 +108,9 @@ function RunForm({ account, process, onClose, onBusy }: { account: string; proce
           {process.folder ? ` (folder ${process.folder})` : ''} now, through the account’s RPA tool. You can follow it on the Jobs page.
         </Text>
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title={problem.title}>
+          <FormProblem title={problem.title}>
             {problem.message}
-          </Alert>
+          </FormProblem>
         )}
         <Textarea
           id="run-arguments"

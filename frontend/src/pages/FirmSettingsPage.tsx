@@ -19,7 +19,7 @@ import {
 import { useForm } from '@mantine/form'
 import { useDocumentTitle } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
-import { IconAlertCircle, IconLock, IconPhotoUp, IconShieldLock, IconTrash } from '@tabler/icons-react'
+import { IconLock, IconPhotoUp, IconShieldLock, IconTrash } from '@tabler/icons-react'
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react'
 import { Link } from 'react-router'
 import { isApiError } from '../api/client'
@@ -45,6 +45,7 @@ import {
 import { brandColor, formatBytes } from '../lib/format'
 import { DEFAULT_BRAND_COLOR } from '../theme'
 import { NotFoundPage } from './NotFoundPage'
+import { FormProblem } from '../components/FormProblem'
 
 const SWATCHES = ['#3048c9', '#1f4e79', '#0b7285', '#2b8a3e', '#e67700', '#c92a2a', '#862e9c', '#343a40']
 
@@ -151,9 +152,9 @@ function useFirmForm(settings: FirmSettings, fields: readonly FirmField[], onDir
 function SaveProblem({ problem, title }: { problem: string | null; title: string }) {
   if (!problem) return null
   return (
-    <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title={title}>
+    <FormProblem title={title}>
       {problem}
-    </Alert>
+    </FormProblem>
   )
 }
 
@@ -434,9 +435,9 @@ function StaffSignIn({ settings }: { settings: FirmSettings }) {
           </Alert>
         )}
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="Could not change staff sign-in">
+          <FormProblem title="Could not change staff sign-in">
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         <Switch
           label="Staff may sign in with a password"

@@ -1,6 +1,6 @@
 import { Alert, Anchor, Button, Card, Group, Stack, Text, TextInput } from '@mantine/core'
 import { useDocumentTitle } from '@mantine/hooks'
-import { IconAlertCircle, IconArrowLeft, IconMailForward } from '@tabler/icons-react'
+import { IconArrowLeft, IconMailForward } from '@tabler/icons-react'
 import { useRef, useState, type FormEvent } from 'react'
 import { Link, useLocation } from 'react-router'
 import { isApiError } from '../api/client'
@@ -8,6 +8,7 @@ import { useRequestPasswordReset } from '../api/self'
 import { AuthLayout } from '../components/AuthLayout'
 import { errorMessage } from '../components/ErrorState'
 import { rateLimitText } from './LoginPage'
+import { FormProblem } from '../components/FormProblem'
 
 const LOOKS_LIKE_EMAIL = /^[^\s@]+@[^\s@]+$/
 
@@ -85,9 +86,9 @@ export function ForgotPasswordPage() {
         <form onSubmit={submit} noValidate aria-label="Request a password reset link">
           <Stack gap="md">
             {problem && (
-              <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="Could not send the link">
+              <FormProblem title="Could not send the link">
                 {problem}
-              </Alert>
+              </FormProblem>
             )}
             <TextInput
               ref={emailRef}

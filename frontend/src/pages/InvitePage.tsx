@@ -1,7 +1,7 @@
 import { Alert, Anchor, Badge, Button, Card, Divider, Group, PasswordInput, Stack, Text, TextInput, ThemeIcon } from '@mantine/core'
 import { useDocumentTitle } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
-import { IconAlertCircle, IconClockX, IconInfoCircle, IconKey, IconLinkOff, IconMailCheck, IconUserCheck } from '@tabler/icons-react'
+import { IconClockX, IconInfoCircle, IconKey, IconLinkOff, IconMailCheck, IconUserCheck } from '@tabler/icons-react'
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
@@ -18,6 +18,7 @@ import { validatePassword } from '../lib/password'
 import { roleDescription, roleLabel } from '../lib/roles'
 import { sessionFlags } from '../lib/session'
 import { rateLimitText } from './LoginPage'
+import { FormProblem } from '../components/FormProblem'
 
 /** The answers that mean the link itself is no good (GET or accept). */
 const GONE_CODES = new Set(['not_found', 'invitation_expired', 'invitation_used', 'invitation_revoked'])
@@ -259,9 +260,9 @@ function AcceptForm({
         <form onSubmit={submit} noValidate aria-label="Accept the invitation">
           <Stack gap="md">
             {problem && (
-              <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="Could not accept the invitation">
+              <FormProblem title="Could not accept the invitation">
                 {problem}
-              </Alert>
+              </FormProblem>
             )}
             {otherPerson && (
               <Alert variant="light" color="yellow" icon={<IconInfoCircle size={18} aria-hidden />}>

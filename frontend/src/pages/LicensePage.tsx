@@ -43,6 +43,7 @@ import { UsageBar } from '../components/PlanUsage'
 import { formatBytes, formatDate, planLabel, plural, relativeTime } from '../lib/format'
 import { LEVEL_COLOR, usageLevel } from '../lib/plan'
 import { NotFoundPage } from './NotFoundPage'
+import { FormProblem } from '../components/FormProblem'
 
 const STATE_VIEW: Record<LicenseState, { label: string; color: string }> = {
   none: { label: 'No license', color: 'gray' },
@@ -251,9 +252,9 @@ function UploadForm() {
           </Alert>
         )}
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert">
+          <FormProblem>
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         <Textarea
           id="license-text"

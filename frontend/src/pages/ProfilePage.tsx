@@ -1,5 +1,4 @@
 import {
-  Alert,
   Avatar,
   Badge,
   Button,
@@ -19,7 +18,7 @@ import {
 } from '@mantine/core'
 import { useDocumentTitle } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
-import { IconAlertCircle, IconDeviceDesktop, IconDeviceMobile, IconLock, IconLogout, IconShieldLock } from '@tabler/icons-react'
+import { IconDeviceDesktop, IconDeviceMobile, IconLock, IconLogout, IconShieldLock } from '@tabler/icons-react'
 import { useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { isApiError } from '../api/client'
 import { useChangePassword, useDeleteSession, useSessions, useSignOutOtherSessions, type Session } from '../api/self'
@@ -33,6 +32,7 @@ import { roleLabel } from '../lib/roles'
 import { validatePassword } from '../lib/password'
 import { describeUserAgent } from '../lib/userAgent'
 import { rateLimitText } from './LoginPage'
+import { FormProblem } from '../components/FormProblem'
 
 function Fact({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
   return (
@@ -199,9 +199,9 @@ function PasswordCard() {
       <form onSubmit={submit} noValidate aria-label="Change password">
         <Stack gap="sm">
           {problem && (
-            <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert">
+            <FormProblem>
               {problem}
-            </Alert>
+            </FormProblem>
           )}
           {/* For password managers: whose password this is. */}
           <input type="text" name="username" autoComplete="username" value={me.user.email} readOnly hidden />

@@ -1,7 +1,7 @@
-import { Alert, Anchor, Button, Card, Group, PasswordInput, Stack, Text, ThemeIcon } from '@mantine/core'
+import { Anchor, Button, Card, Group, PasswordInput, Stack, Text, ThemeIcon } from '@mantine/core'
 import { useDocumentTitle } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
-import { IconAlertCircle, IconClockX } from '@tabler/icons-react'
+import { IconClockX } from '@tabler/icons-react'
 import { useQueryClient } from '@tanstack/react-query'
 import { useRef, useState, type FormEvent } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
@@ -13,6 +13,7 @@ import { errorMessage } from '../components/ErrorState'
 import { NewPasswordInput } from '../components/PasswordHint'
 import { validatePassword } from '../lib/password'
 import { rateLimitText } from './LoginPage'
+import { FormProblem } from '../components/FormProblem'
 
 type Field = 'password' | 'confirm'
 
@@ -115,9 +116,9 @@ export function ResetPasswordPage() {
         <form onSubmit={submit} noValidate aria-label="Choose a new password">
           <Stack gap="md">
             {problem && (
-              <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="Could not change the password">
+              <FormProblem title="Could not change the password">
                 {problem}
-              </Alert>
+              </FormProblem>
             )}
             <NewPasswordInput
               ref={passwordRef}

@@ -1,6 +1,5 @@
 import {
   ActionIcon,
-  Alert,
   Button,
   Card,
   Code,
@@ -22,7 +21,6 @@ import {
 import { useDocumentTitle } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import {
-  IconAlertCircle,
   IconCheck,
   IconCircleCheck,
   IconCircleDashed,
@@ -66,6 +64,7 @@ import {
   type SsoValues,
 } from '../lib/ssoForm'
 import { NotFoundPage } from './NotFoundPage'
+import { FormProblem } from '../components/FormProblem'
 
 const STAFF_ROLES: StaffRole[] = ['tenant_admin', 'consultant']
 const ROLE_OPTIONS = STAFF_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))
@@ -451,9 +450,9 @@ function SsoForm({
         >
           <Stack gap="md">
             {problem && (
-              <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="Could not save single sign-on">
+              <FormProblem title="Could not save single sign-on">
                 {problem}
-              </Alert>
+              </FormProblem>
             )}
             <TextInput
               id="sso-issuer"

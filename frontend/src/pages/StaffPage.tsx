@@ -23,7 +23,6 @@ import {
 import { useDocumentTitle } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import {
-  IconAlertCircle,
   IconDots,
   IconMailForward,
   IconSend,
@@ -57,6 +56,7 @@ import { initials, plural } from '../lib/format'
 import { checkAddresses, parseAddresses, serverAddressProblems, type AddressProblem } from '../lib/people'
 import { roleDescription, roleLabel } from '../lib/roles'
 import { NotFoundPage } from './NotFoundPage'
+import { FormProblem } from '../components/FormProblem'
 
 const STAFF_ROLES: StaffRole[] = ['tenant_admin', 'consultant']
 
@@ -238,9 +238,9 @@ function ChangeRoleDialog({ member, onClose }: { member: StaffMember; onClose: (
     <form onSubmit={submit} noValidate aria-label={`Change the role of ${who(member)}`}>
       <Stack gap="md">
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert">
+          <FormProblem>
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         <Text size="sm" c="dimmed">
           {member.email}
@@ -295,9 +295,9 @@ function ConfirmDialog({
   return (
     <Stack gap="md">
       {problem && (
-        <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert">
+        <FormProblem>
           {problem}
-        </Alert>
+        </FormProblem>
       )}
       <Text size="sm">
         {kind === 'remove' ? (
@@ -370,9 +370,9 @@ function InviteDialog({ onClose, onDone }: { onClose: () => void; onDone: (r: In
     <form onSubmit={submit} noValidate aria-label="Invite staff">
       <Stack gap="md">
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert">
+          <FormProblem>
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         <div>
           <Textarea

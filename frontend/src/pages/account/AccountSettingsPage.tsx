@@ -15,7 +15,7 @@ import {
 import { useForm } from '@mantine/form'
 import { useDocumentTitle } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
-import { IconAlertCircle, IconLock } from '@tabler/icons-react'
+import { IconLock } from '@tabler/icons-react'
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState, type FormEvent } from 'react'
 import { isApiError } from '../../api/client'
@@ -41,6 +41,7 @@ import {
 import { NotFoundPage } from '../NotFoundPage'
 import { AccountHeader, DeactivatedBanner } from './AccountLayout'
 import { useAccountContext } from './accountContext'
+import { FormProblem } from '../../components/FormProblem'
 
 const detailsOf = (a: Account): AccountDetails => ({
   name: a.name,
@@ -136,9 +137,9 @@ function DetailsForm({ account, onDirty }: { account: Account; onDirty: (d: bool
       <form onSubmit={submit} noValidate aria-labelledby="details-heading">
         <Stack gap="md">
           {problem && (
-            <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="Could not save the details">
+            <FormProblem title="Could not save the details">
               {problem}
-            </Alert>
+            </FormProblem>
           )}
           <TextInput
             {...field('name')}
@@ -308,9 +309,9 @@ function SettingsFormLoaded({
             </Alert>
           )}
           {problem && (
-            <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="Could not save the settings">
+            <FormProblem title="Could not save the settings">
               {problem}
-            </Alert>
+            </FormProblem>
           )}
           <Switch
             label="Beta features"

@@ -21,7 +21,7 @@ import {
 } from '@mantine/core'
 import { useDocumentTitle } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
-import { IconAlertCircle, IconAlertTriangle, IconCheck, IconCopy, IconKey, IconKeyOff, IconPlus, IconUpload } from '@tabler/icons-react'
+import { IconAlertTriangle, IconCheck, IconCopy, IconKey, IconKeyOff, IconPlus, IconUpload } from '@tabler/icons-react'
 import { useEffect, useState, type FormEvent } from 'react'
 import { isApiError } from '../../api/client'
 import {
@@ -44,6 +44,7 @@ import { formatDate, formatDateTime, plural } from '../../lib/format'
 import { NotFoundPage } from '../NotFoundPage'
 import { AccountHeader, DeactivatedBanner } from './AccountLayout'
 import { useAccountContext } from './accountContext'
+import { FormProblem } from '../../components/FormProblem'
 
 const STATUS: Record<ApiKeyStatus, [string, string]> = {
   active: ['green', 'Active'],
@@ -325,9 +326,9 @@ function CreateKeyForm({
           The key may push jobs, robots and processes into {accountName}, and nothing else.
         </Text>
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="The key was not created">
+          <FormProblem title="The key was not created">
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         <TextInput
           id="api-key-name"

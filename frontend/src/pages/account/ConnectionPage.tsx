@@ -2,7 +2,6 @@ import { Alert, Button, EmptyState, Group, Paper, Skeleton, Stack, Text } from '
 import { useDocumentTitle } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import {
-  IconAlertCircle,
   IconAlertTriangle,
   IconDeviceFloppy,
   IconInfoCircle,
@@ -52,6 +51,7 @@ import {
 import { NotFoundPage } from '../NotFoundPage'
 import { AccountHeader, DeactivatedBanner } from './AccountLayout'
 import { useAccountContext } from './accountContext'
+import { FormProblem } from '../../components/FormProblem'
 
 function EmptyConnection({ canUpdate, onUseDemo }: { canUpdate: boolean; onUseDemo?: () => void }) {
   return (
@@ -282,9 +282,9 @@ function ConnectionForm({
         >
           <Stack gap="md">
             {problem && (
-              <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="Could not save the connection">
+              <FormProblem title="Could not save the connection">
                 {problem}
-              </Alert>
+              </FormProblem>
             )}
             {connection.provider && !savedSpec && (
               <Alert variant="light" color="orange" icon={<IconAlertTriangle size={18} aria-hidden />}>
@@ -462,9 +462,9 @@ function RotateSecretsForm({
       <form onSubmit={(e) => void submit(e)} noValidate aria-labelledby="connection-rotate-heading">
         <Stack gap="md">
           {problem && (
-            <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="Could not rotate the secrets">
+            <FormProblem title="Could not rotate the secrets">
               {problem}
-            </Alert>
+            </FormProblem>
           )}
           {fields.length === 0 ? (
             <Text size="sm" c="dimmed" data-testid="no-secrets">

@@ -19,7 +19,6 @@ import {
 import { useDocumentTitle } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import {
-  IconAlertCircle,
   IconDeviceFloppy,
   IconDots,
   IconInfoCircle,
@@ -52,6 +51,7 @@ import { roleDescription, roleLabel } from '../../lib/roles'
 import { NotFoundPage } from '../NotFoundPage'
 import { AccountHeader, DeactivatedBanner } from './AccountLayout'
 import { useAccountContext } from './accountContext'
+import { FormProblem } from '../../components/FormProblem'
 
 const NAME_MAX = 100
 const NO_ROLE = 'none'
@@ -303,9 +303,9 @@ function GroupForm({ slug, group, onClose, onBusy }: { slug: string; group: Peop
     <form onSubmit={submit} noValidate aria-label={group ? `Edit ${group.name}` : 'New group'}>
       <Stack gap="md">
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="The group was not saved">
+          <FormProblem title="The group was not saved">
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         <TextInput
           id="group-name"
@@ -418,9 +418,9 @@ function GroupMembersForm({ slug, group, onClose, onBusy }: { slug: string; grou
           </Text>
         )}
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="The members were not saved">
+          <FormProblem title="The members were not saved">
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         {members.isError ? (
           <ErrorState error={members.error} title="Could not load the members" onRetry={() => void members.refetch()} retrying={members.isFetching} />

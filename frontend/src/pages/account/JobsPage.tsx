@@ -1,5 +1,5 @@
-import { Alert, Anchor, Button, Grid, Group, MultiSelect, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core'
-import { IconAlertCircle, IconDownload, IconFilterOff, IconListDetails } from '@tabler/icons-react'
+import { Anchor, Button, Grid, Group, MultiSelect, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core'
+import { IconDownload, IconFilterOff, IconListDetails } from '@tabler/icons-react'
 import { Link, useSearchParams } from 'react-router'
 import { isApiError } from '../../api/client'
 import {
@@ -31,6 +31,7 @@ import { NotFoundPage } from '../NotFoundPage'
 import { AccountHeader, DeactivatedBanner } from './AccountLayout'
 import { useAccountContext } from './accountContext'
 import { onlyAssigned, useSectionTitle } from './estateCommon'
+import { FormProblem } from '../../components/FormProblem'
 
 /** /:accountSlug/jobs — every run of the account's processes, filtered through the address bar. */
 export function JobsPage() {
@@ -76,14 +77,14 @@ export function JobsPage() {
       <Filters account={account.slug} filters={filters} onChange={setFilters} rangeProblem={rangeProblem} onClear={clear} />
 
       {invalid ? (
-        <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="These filters are not valid">
+        <FormProblem title="These filters are not valid">
           <Stack gap="xs" align="flex-start">
             <Text size="sm">{isApiError(list.error) ? list.error.detail : ''}</Text>
             <Button size="xs" variant="light" color="red" onClick={clear}>
               Clear filters
             </Button>
           </Stack>
-        </Alert>
+        </FormProblem>
       ) : list.isError ? (
         <ListError query={list} title="Could not load the jobs" />
       ) : rangeProblem ? null : rows && rows.length === 0 ? (

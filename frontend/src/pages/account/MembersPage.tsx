@@ -1,6 +1,5 @@
 import {
   ActionIcon,
-  Alert,
   Avatar,
   Badge,
   Box,
@@ -24,7 +23,6 @@ import {
 import { useDocumentTitle } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import {
-  IconAlertCircle,
   IconDeviceFloppy,
   IconDots,
   IconFileUpload,
@@ -66,6 +64,7 @@ import { displayName, filterMembers } from '../../lib/people'
 import { NotFoundPage } from '../NotFoundPage'
 import { AccountHeader, DeactivatedBanner } from './AccountLayout'
 import { useAccountContext } from './accountContext'
+import { FormProblem } from '../../components/FormProblem'
 
 const SELF_NOTE = 'You cannot change your own role or groups, or remove yourself. Ask another administrator.'
 
@@ -687,9 +686,9 @@ function RoleForm({ slug, member, onClose, onBusy }: { slug: string; member: Mem
           </Text>
         )}
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="The role was not changed">
+          <FormProblem title="The role was not changed">
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         <AccountRoleInput
           name="member-role"
@@ -768,9 +767,9 @@ function MemberGroupsForm({ slug, member, onClose, onBusy }: { slug: string; mem
     <form onSubmit={submit} noValidate aria-label={`Groups of ${displayName(member)}`}>
       <Stack gap="md">
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="The groups were not saved">
+          <FormProblem title="The groups were not saved">
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         {groupsQuery.isError ? (
           <ErrorState error={groupsQuery.error} title="Could not load the groups" onRetry={() => void groupsQuery.refetch()} retrying={groupsQuery.isFetching} />

@@ -1,6 +1,6 @@
-import { Alert, Anchor, Button, Code, Group, SegmentedControl, Stack, Table, Text, Textarea } from '@mantine/core'
+import { Anchor, Button, Code, Group, SegmentedControl, Stack, Table, Text, Textarea } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
-import { IconAlertCircle, IconCheck, IconChecklist, IconX } from '@tabler/icons-react'
+import { IconCheck, IconChecklist, IconX } from '@tabler/icons-react'
 import { useEffect, useState, type FormEvent } from 'react'
 import { Link, useNavigate, type NavigateFunction } from 'react-router'
 import { isApiError } from '../../api/client'
@@ -17,6 +17,7 @@ import { NotFoundPage } from '../NotFoundPage'
 import { AccountHeader, DeactivatedBanner } from './AccountLayout'
 import { useAccountContext } from './accountContext'
 import { useSectionTitle } from './estateCommon'
+import { FormProblem } from '../../components/FormProblem'
 
 type Show = 'all' | 'pending'
 
@@ -317,9 +318,9 @@ function RejectForm({ slug, request, onClose, onBusy }: { slug: string; request:
           {who} asked to run {request.process.name}. Rejecting it means the run does not start; they can ask again.
         </Text>
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert" title="The request was not rejected">
+          <FormProblem title="The request was not rejected">
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         <Textarea
           label="Reason (optional)"

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Divider, Group, List, Modal, Stack, Text, TextInput, Title, type ButtonProps } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
-import { IconAlertCircle, IconAlertTriangle, IconPlayerPause, IconRestore, IconTrash } from '@tabler/icons-react'
+import { IconAlertTriangle, IconPlayerPause, IconRestore, IconTrash } from '@tabler/icons-react'
 import { useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent, type ReactNode } from 'react'
 import { useNavigate } from 'react-router'
@@ -13,6 +13,7 @@ import { errorMessage } from '../../components/ErrorState'
 import { useCan } from '../../components/meContext'
 import { PlanLimitNotice } from '../../components/PlanUsage'
 import { plural } from '../../lib/format'
+import { FormProblem } from '../../components/FormProblem'
 
 const modalStyles = { title: { fontWeight: 650, fontSize: 'var(--mantine-font-size-lg)' } }
 
@@ -142,9 +143,9 @@ export function DeactivateModal({
           You can reactivate it at any time, as long as your plan has room.
         </Text>
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert">
+          <FormProblem>
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         <Group justify="flex-end" mt="sm">
           <Button variant="default" onClick={close} disabled={pending} data-autofocus>
@@ -227,9 +228,9 @@ function DeleteForm({ account, onClose }: { account: Account; onClose: () => voi
           </Text>
         </Alert>
         {problem && (
-          <Alert variant="light" color="red" icon={<IconAlertCircle size={18} aria-hidden />} role="alert">
+          <FormProblem>
             {problem}
-          </Alert>
+          </FormProblem>
         )}
         <TextInput
           label={
